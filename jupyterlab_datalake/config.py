@@ -1,0 +1,253 @@
+"""Server-side configuration: the ``c.DataLake.*`` traitlets and their environment fallbacks.
+
+A hub admin usually configures single-user servers through environment variables
+(``singleuser.extraEnv`` in zero-to-jupyterhub), so every setting that an admin is likely to
+change falls back to an environment variable, and the AWS ones honour the names that every S3
+tool already understands.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+from dataclasses import dataclass
+from typing import Optional
+from urllib.parse import urlparse
+
+from traitlets import Integer, TraitError, Unicode, Union, default, validate
+from traitlets.config import Configurable
+
+_UNITS = {
+    "": 1,
+    "k": 1000,
+    "m": 1000**2,
+    "g": 1000**3,
+    "t": 1000**4,
+    "ki": 1024,
+    "mi": 1024**2,
+    "gi": 1024**3,
+    "ti": 1024**4,
+}
+# Kubernetes quantities (5Gi, 500Mi, 5G) are what admins copy from the PVC spec; a trailing
+# "B" is tolerated because people write "5GiB" when they mean the same thing.
+_SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?)?b?\s*$", re.IGNORECASE)
+
+
+class ConfigError(ValueError):
+    """A setting has a value the extension cannot use; the message names the setting."""
+
+
+def parse_size(value: str | int) -> int:
+    """Bytes from ``5368709120``, ``5Gi``, ``500Mi`` or ``5G``; ValueError on anything else."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a size")
+    if isinstance(value, int):
+        if value <= 0:
+            raise ValueError(f"{value!r} is not a positive size")
+        return value
+    match = _SIZE_RE.match(str(value))
+    if not match:
+        raise ValueError(f"{value!r} is not a size (use bytes, or a quantity like 5Gi or 500Mi)")
+    number, unit = match.groups()
+    size = int(float(number) * _UNITS[(unit or "").lower()])
+    if size <= 0:
+        raise ValueError(f"{value!r} is not a positive size")
+    return size
+
+
+def validate_endpoint(value: str) -> str:
+    """An S3 endpoint must be an absolute http(s) URL; boto3's own error for a typo is obscure."""
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ValueError(f"{value!r} is not an http:// or https:// URL")
+    try:
+        parsed.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError as err:
+        raise ValueError(f"{value!r} has an invalid port") from err
+    return value.rstrip("/")
+
+
+def _env(*names: str) -> Optional[str]:
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved, validated configuration that the rest of the server part works from."""
+
+    endpoint_url: Optional[str]
+    access_key_id: Optional[str]
+    secret_access_key: Optional[str]
+    session_token: Optional[str]
+    region: str
+    bucket: str
+    shared_prefix: str
+    user_prefix: str
+    username: str
+    home_dir: str
+    home_quota: Optional[int]
+    connect_timeout: float
+
+    @property
+    def endpoint_host(self) -> Optional[str]:
+        return urlparse(self.endpoint_url).netloc if self.endpoint_url else None
+
+    def missing(self) -> list[str]:
+        """Names of the settings without which the data lake cannot be reached."""
+        wanted = {
+            "endpoint (AWS_ENDPOINT_URL_S3)": self.endpoint_url,
+            "access key (AWS_ACCESS_KEY_ID)": self.access_key_id,
+            "secret key (AWS_SECRET_ACCESS_KEY)": self.secret_access_key,
+        }
+        return [name for name, value in wanted.items() if not value]
+
+
+def _prefix(value: str) -> str:
+    value = value.strip().lstrip("/")
+    return value if not value or value.endswith("/") else value + "/"
+
+
+class DataLake(Configurable):
+    """Settings of the jupyterlab-datalake server extension."""
+
+    endpoint_url = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="S3 endpoint URL, such as http://minio.datalake.svc:9000. "
+        "Default: $AWS_ENDPOINT_URL_S3, then $AWS_ENDPOINT_URL.",
+    )
+    access_key_id = Unicode(
+        None, allow_none=True, config=True, help="S3 access key. Default: $AWS_ACCESS_KEY_ID."
+    )
+    secret_access_key = Unicode(
+        None, allow_none=True, config=True, help="S3 secret key. Default: $AWS_SECRET_ACCESS_KEY."
+    )
+    session_token = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="Optional S3 session token. Default: $AWS_SESSION_TOKEN.",
+    )
+    region = Unicode(config=True, help="S3 region. Default: $AWS_REGION, else us-east-1.")
+    bucket = Unicode(config=True, help="The data lake bucket. Default: $DATALAKE_BUCKET, else datalake.")
+    shared_prefix = Unicode("shared/", config=True, help="Key prefix of the area everyone shares.")
+    user_prefix = Unicode(
+        "users/{username}/",
+        config=True,
+        help="Key prefix of each user's own area; {username} is replaced by the user's name.",
+    )
+    username = Unicode(
+        config=True, help="The user's name. Default: $JUPYTERHUB_USER, else the OS user."
+    )
+    home_dir = Unicode(
+        config=True,
+        help="The user's persistent home. Default: $DATALAKE_HOME, else the OS home directory.",
+    )
+    home_quota = Union(
+        [Integer(), Unicode()],
+        default_value=None,
+        allow_none=True,
+        config=True,
+        help="Size of the home volume's claim, in bytes or as a quantity such as 5Gi. "
+        "Default: $DATALAKE_HOME_QUOTA; without one, the volume's own size is used.",
+    )
+    connect_timeout = Integer(
+        5, config=True, help="Seconds to wait for the S3 endpoint before calling it unreachable."
+    )
+
+    @default("endpoint_url")
+    def _endpoint_default(self) -> Optional[str]:
+        return _env("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")
+
+    @default("access_key_id")
+    def _access_key_default(self) -> Optional[str]:
+        return _env("AWS_ACCESS_KEY_ID")
+
+    @default("secret_access_key")
+    def _secret_default(self) -> Optional[str]:
+        return _env("AWS_SECRET_ACCESS_KEY")
+
+    @default("session_token")
+    def _token_default(self) -> Optional[str]:
+        return _env("AWS_SESSION_TOKEN")
+
+    @default("region")
+    def _region_default(self) -> str:
+        return _env("AWS_REGION", "AWS_DEFAULT_REGION") or "us-east-1"
+
+    @default("bucket")
+    def _bucket_default(self) -> str:
+        return _env("DATALAKE_BUCKET") or "datalake"
+
+    @default("username")
+    def _username_default(self) -> str:
+        return _env("JUPYTERHUB_USER") or getpass.getuser()
+
+    @default("home_dir")
+    def _home_default(self) -> str:
+        return _env("DATALAKE_HOME") or os.path.expanduser("~")
+
+    @default("home_quota")
+    def _quota_default(self) -> Optional[str]:
+        return _env("DATALAKE_HOME_QUOTA")
+
+    @validate("endpoint_url")
+    def _check_endpoint(self, proposal):
+        value = proposal["value"]
+        return None if not value else _checked("endpoint_url", validate_endpoint, value)
+
+    @validate("home_quota")
+    def _check_quota(self, proposal):
+        value = proposal["value"]
+        return None if value in (None, "") else _checked("home_quota", parse_size, value)
+
+    @validate("bucket")
+    def _check_bucket(self, proposal):
+        value = proposal["value"].strip()
+        # The S3 bucket naming rules, short form: 3-63 chars of lowercase letters, digits, . and -.
+        if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", value):
+            raise TraitError(f"DataLake.bucket (DATALAKE_BUCKET): {value!r} is not a bucket name")
+        return value
+
+    def resolve(self) -> Settings:
+        """Read every setting once, so that a bad value fails now rather than mid-request.
+
+        Raises ConfigError whose message names the setting and its environment variable.
+        """
+        try:
+            username = self.username
+            return Settings(
+                endpoint_url=self.endpoint_url,
+                access_key_id=self.access_key_id,
+                secret_access_key=self.secret_access_key,
+                session_token=self.session_token,
+                region=self.region,
+                bucket=self.bucket,
+                shared_prefix=_prefix(self.shared_prefix),
+                user_prefix=_prefix(self.user_prefix.format(username=username)),
+                username=username,
+                home_dir=os.path.realpath(os.path.expanduser(self.home_dir)),
+                home_quota=self.home_quota,
+                connect_timeout=float(self.connect_timeout),
+            )
+        except (TraitError, ValueError, KeyError) as err:
+            raise ConfigError(str(err)) from err
+
+
+_ENV_NAMES = {
+    "endpoint_url": "AWS_ENDPOINT_URL_S3",
+    "home_quota": "DATALAKE_HOME_QUOTA",
+}
+
+
+def _checked(trait: str, check, value):
+    try:
+        return check(value)
+    except ValueError as err:
+        raise TraitError(f"DataLake.{trait} ({_ENV_NAMES[trait]}): {err}") from err

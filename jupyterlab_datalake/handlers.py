@@ -1,0 +1,43 @@
+"""REST handlers under {base_url}/datalake/: thin adapters over the logic modules.
+
+Every handler is an APIHandler, which gives core Jupyter authentication (token or cookie; a
+request without one gets 403, never data) and XSRF checks on state-changing methods.
+The API is documented in docs/rest-api.yaml.
+"""
+
+from __future__ import annotations
+
+import json
+
+import tornado
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+
+from .service import DataLakeService
+
+
+class DataLakeHandler(APIHandler):
+    @property
+    def datalake(self) -> DataLakeService:
+        return self.settings["datalake"]
+
+    def write_json(self, payload, status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(payload))
+
+
+class StatusHandler(DataLakeHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        self.write_json(await self.datalake.status())
+
+
+def setup_handlers(web_app) -> None:
+    base = url_path_join(web_app.settings["base_url"], "datalake")
+    web_app.add_handlers(
+        ".*$",
+        [
+            (url_path_join(base, "status"), StatusHandler),
+        ],
+    )

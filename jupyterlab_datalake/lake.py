@@ -1,0 +1,184 @@
+"""Access to the data lake bucket.
+
+boto3 is synchronous, so every call runs on a small dedicated thread pool: the Jupyter server's
+event loop must keep serving the notebook while S3 is slow or down, and a pool of our own keeps
+S3 stalls from starving the default executor that jupyter_server itself uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from typing import Any, Callable, TypeVar
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
+
+from .config import Settings
+
+T = TypeVar("T")
+
+_UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
+_BAD_CREDENTIALS_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken",
+                          "ExpiredToken", "InvalidClientTokenId"}
+_ACCESS_DENIED_CODES = {"AccessDenied", "403", "Forbidden"}
+_NO_BUCKET_CODES = {"NoSuchBucket", "404", "NotFound"}
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Whether the bucket can be used, and if not, why and what to do about it."""
+
+    state: str  # ok | not-configured | invalid-config | unreachable | bad-credentials |
+    #              access-denied | no-such-bucket | error
+    message: str
+    hint: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return asdict(self)
+
+
+class LakeError(Exception):
+    """An S3 failure translated into a state the user can act on."""
+
+    def __init__(self, connection: Connection):
+        super().__init__(connection.message)
+        self.connection = connection
+
+
+class Lake:
+    """The configured bucket, reached through one boto3 client shared by all requests."""
+
+    def __init__(self, settings: Settings, max_workers: int = 8):
+        self.settings = settings
+        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="datalake-s3")
+        self._client = None
+
+    @property
+    def configured(self) -> bool:
+        return not self.settings.missing()
+
+    @property
+    def client(self):
+        # Built on first use: boto3 client creation costs ~100 ms, which server start-up should
+        # not pay when the panel is never opened.
+        if self._client is None:
+            s = self.settings
+            self._client = boto3.session.Session().client(
+                "s3",
+                endpoint_url=s.endpoint_url,
+                aws_access_key_id=s.access_key_id,
+                aws_secret_access_key=s.secret_access_key,
+                aws_session_token=s.session_token,
+                region_name=s.region,
+                config=Config(
+                    signature_version="s3v4",
+                    # MinIO and RGW behind a cluster-internal service name are addressed by path;
+                    # virtual-host style would need wildcard DNS that these setups lack.
+                    s3={"addressing_style": "path"},
+                    connect_timeout=s.connect_timeout,
+                    read_timeout=60,
+                    retries={"max_attempts": 2, "mode": "standard"},
+                    max_pool_connections=32,
+                ),
+            )
+        return self._client
+
+    async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a blocking S3 call off the event loop, translating failures into LakeError."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(self._translated, func, *args, **kwargs)
+        return await loop.run_in_executor(self._executor, call)
+
+    def _translated(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        try:
+            return func(*args, **kwargs)
+        except (ClientError, BotoCoreError) as err:
+            raise LakeError(self.classify(err)) from err
+
+    async def check(self) -> Connection:
+        """Probe the bucket with HeadBucket and say whether, and why not, it can be used."""
+        missing = self.settings.missing()
+        if missing:
+            return Connection(
+                "not-configured",
+                "The data lake is not configured: " + ", ".join(missing) + " not set.",
+                "Ask your hub admin to set AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY for single-user servers (singleuser.extraEnv), "
+                "or set c.DataLake.* in jupyter_server_config.py.",
+            )
+        try:
+            await self.run(self.client.head_bucket, Bucket=self.settings.bucket)
+        except LakeError as err:
+            if err.connection.state == "access-denied":
+                # HeadBucket has no body, so a 403 cannot tell a wrong secret from a missing
+                # grant; ListBuckets answers with an error code that can.
+                return await self._explain_forbidden(err.connection)
+            return err.connection
+        return Connection("ok", f"Connected to bucket {self.settings.bucket}.")
+
+    async def _explain_forbidden(self, fallback: Connection) -> Connection:
+        try:
+            await self.run(self.client.list_buckets)
+        except LakeError as err:
+            return err.connection if err.connection.state == "bad-credentials" else fallback
+        return fallback
+
+    def classify(self, err: Exception) -> Connection:
+        s = self.settings
+        host = s.endpoint_host or "the S3 endpoint"
+        if isinstance(err, _UNREACHABLE):
+            return Connection(
+                "unreachable",
+                f"The data lake at {host} does not answer.",
+                "Check that the S3 service is running and that AWS_ENDPOINT_URL_S3 is right; "
+                "if it is, try again in a minute.",
+            )
+        if isinstance(err, ClientError):
+            error = err.response.get("Error", {})
+            code = str(error.get("Code", ""))
+            if code in _BAD_CREDENTIALS_CODES:
+                return Connection(
+                    "bad-credentials",
+                    f"The data lake at {host} rejected the credentials ({code}).",
+                    "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; ask your hub admin "
+                    "for valid keys.",
+                )
+            if code in _ACCESS_DENIED_CODES:
+                return Connection(
+                    "access-denied",
+                    f"Access to bucket {s.bucket} was denied for this user.",
+                    "Ask your hub admin to grant your key access to the bucket.",
+                )
+            if code in _NO_BUCKET_CODES:
+                return Connection(
+                    "no-such-bucket",
+                    f"The bucket {s.bucket} does not exist at {host}.",
+                    "Check DATALAKE_BUCKET, or ask your hub admin to create the bucket.",
+                )
+            return Connection("error", f"The data lake answered with an error: {code or err}.")
+        return Connection("error", f"The data lake could not be used: {err}")
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def invalid_config(message: str) -> Connection:
+    return Connection(
+        "invalid-config",
+        message,
+        "Fix the setting in jupyter_server_config.py or the environment, then restart the server.",
+    )
+
+
+__all__ = ["Connection", "Lake", "LakeError", "invalid_config"]
