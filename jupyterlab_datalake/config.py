@@ -12,10 +12,9 @@ import getpass
 import os
 import re
 from dataclasses import dataclass
-from typing import Optional
 from urllib.parse import urlparse
 
-from traitlets import Integer, TraitError, Unicode, Union, default, validate
+from traitlets import Integer, TraitError, Unicode, Union, default
 from traitlets.config import Configurable
 
 _UNITS = {
@@ -68,7 +67,15 @@ def validate_endpoint(value: str) -> str:
     return value.rstrip("/")
 
 
-def _env(*names: str) -> Optional[str]:
+def validate_bucket(value: str) -> str:
+    value = value.strip()
+    # The S3 bucket naming rules, short form: 3-63 chars of lowercase letters, digits, . and -.
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", value):
+        raise ValueError(f"{value!r} is not a valid bucket name")
+    return value
+
+
+def _env(*names: str) -> str | None:
     for name in names:
         value = os.environ.get(name)
         if value:
@@ -80,21 +87,21 @@ def _env(*names: str) -> Optional[str]:
 class Settings:
     """The resolved, validated configuration that the rest of the server part works from."""
 
-    endpoint_url: Optional[str]
-    access_key_id: Optional[str]
-    secret_access_key: Optional[str]
-    session_token: Optional[str]
+    endpoint_url: str | None
+    access_key_id: str | None
+    secret_access_key: str | None
+    session_token: str | None
     region: str
-    bucket: str
+    bucket: str | None
     shared_prefix: str
     user_prefix: str
     username: str
     home_dir: str
-    home_quota: Optional[int]
+    home_quota: int | None
     connect_timeout: float
 
     @property
-    def endpoint_host(self) -> Optional[str]:
+    def endpoint_host(self) -> str | None:
         return urlparse(self.endpoint_url).netloc if self.endpoint_url else None
 
     def missing(self) -> list[str]:
@@ -103,6 +110,7 @@ class Settings:
             "endpoint (AWS_ENDPOINT_URL_S3)": self.endpoint_url,
             "access key (AWS_ACCESS_KEY_ID)": self.access_key_id,
             "secret key (AWS_SECRET_ACCESS_KEY)": self.secret_access_key,
+            "bucket (DATALAKE_BUCKET)": self.bucket,
         }
         return [name for name, value in wanted.items() if not value]
 
@@ -135,7 +143,9 @@ class DataLake(Configurable):
         help="Optional S3 session token. Default: $AWS_SESSION_TOKEN.",
     )
     region = Unicode(config=True, help="S3 region. Default: $AWS_REGION, else us-east-1.")
-    bucket = Unicode(config=True, help="The data lake bucket. Default: $DATALAKE_BUCKET, else datalake.")
+    bucket = Unicode(
+        config=True, help="The data lake bucket. Default: $DATALAKE_BUCKET, else datalake."
+    )
     shared_prefix = Unicode("shared/", config=True, help="Key prefix of the area everyone shares.")
     user_prefix = Unicode(
         "users/{username}/",
@@ -162,19 +172,19 @@ class DataLake(Configurable):
     )
 
     @default("endpoint_url")
-    def _endpoint_default(self) -> Optional[str]:
+    def _endpoint_default(self) -> str | None:
         return _env("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")
 
     @default("access_key_id")
-    def _access_key_default(self) -> Optional[str]:
+    def _access_key_default(self) -> str | None:
         return _env("AWS_ACCESS_KEY_ID")
 
     @default("secret_access_key")
-    def _secret_default(self) -> Optional[str]:
+    def _secret_default(self) -> str | None:
         return _env("AWS_SECRET_ACCESS_KEY")
 
     @default("session_token")
-    def _token_default(self) -> Optional[str]:
+    def _token_default(self) -> str | None:
         return _env("AWS_SESSION_TOKEN")
 
     @default("region")
@@ -194,26 +204,8 @@ class DataLake(Configurable):
         return _env("DATALAKE_HOME") or os.path.expanduser("~")
 
     @default("home_quota")
-    def _quota_default(self) -> Optional[str]:
+    def _quota_default(self) -> str | None:
         return _env("DATALAKE_HOME_QUOTA")
-
-    @validate("endpoint_url")
-    def _check_endpoint(self, proposal):
-        value = proposal["value"]
-        return None if not value else _checked("endpoint_url", validate_endpoint, value)
-
-    @validate("home_quota")
-    def _check_quota(self, proposal):
-        value = proposal["value"]
-        return None if value in (None, "") else _checked("home_quota", parse_size, value)
-
-    @validate("bucket")
-    def _check_bucket(self, proposal):
-        value = proposal["value"].strip()
-        # The S3 bucket naming rules, short form: 3-63 chars of lowercase letters, digits, . and -.
-        if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", value):
-            raise TraitError(f"DataLake.bucket (DATALAKE_BUCKET): {value!r} is not a bucket name")
-        return value
 
     def resolve(self) -> Settings:
         """Read every setting once, so that a bad value fails now rather than mid-request.
@@ -222,31 +214,37 @@ class DataLake(Configurable):
         """
         try:
             username = self.username
+            quota = self.home_quota
             return Settings(
-                endpoint_url=self.endpoint_url,
+                endpoint_url=_checked("endpoint_url", validate_endpoint, self.endpoint_url),
                 access_key_id=self.access_key_id,
                 secret_access_key=self.secret_access_key,
                 session_token=self.session_token,
                 region=self.region,
-                bucket=self.bucket,
+                bucket=_checked("bucket", validate_bucket, self.bucket),
                 shared_prefix=_prefix(self.shared_prefix),
                 user_prefix=_prefix(self.user_prefix.format(username=username)),
                 username=username,
                 home_dir=os.path.realpath(os.path.expanduser(self.home_dir)),
-                home_quota=self.home_quota,
+                home_quota=_checked("home_quota", parse_size, quota),
                 connect_timeout=float(self.connect_timeout),
             )
-        except (TraitError, ValueError, KeyError) as err:
+        except (TraitError, KeyError) as err:
             raise ConfigError(str(err)) from err
 
 
 _ENV_NAMES = {
     "endpoint_url": "AWS_ENDPOINT_URL_S3",
     "home_quota": "DATALAKE_HOME_QUOTA",
+    "bucket": "DATALAKE_BUCKET",
 }
 
 
 def _checked(trait: str, check, value):
+    """Validate whichever source the value came from; defaults from the environment are not
+    validated by traitlets, and admins mostly configure through the environment."""
+    if value in (None, ""):
+        return None
     try:
         return check(value)
     except ValueError as err:

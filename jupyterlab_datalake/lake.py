@@ -28,9 +28,19 @@ from .config import Settings
 
 T = TypeVar("T")
 
-_UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
-_BAD_CREDENTIALS_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken",
-                          "ExpiredToken", "InvalidClientTokenId"}
+_UNREACHABLE = (
+    EndpointConnectionError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
+    ConnectionClosedError,
+)
+_BAD_CREDENTIALS_CODES = {
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "InvalidToken",
+    "ExpiredToken",
+    "InvalidClientTokenId",
+}
 _ACCESS_DENIED_CODES = {"AccessDenied", "403", "Forbidden"}
 _NO_BUCKET_CODES = {"NoSuchBucket", "404", "NotFound"}
 
@@ -61,7 +71,9 @@ class Lake:
 
     def __init__(self, settings: Settings, max_workers: int = 8):
         self.settings = settings
-        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="datalake-s3")
+        self._executor = ThreadPoolExecutor(
+            max_workers=max_workers, thread_name_prefix="datalake-s3"
+        )
         self._client = None
 
     @property

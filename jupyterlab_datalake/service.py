@@ -7,7 +7,9 @@ off it too, so that one object is created per server and closed when the server 
 from __future__ import annotations
 
 import time
-from typing import Any, Optional
+from typing import Any
+
+from traitlets import TraitError
 
 from ._version import __version__
 from .config import ConfigError, DataLake, Settings
@@ -15,7 +17,7 @@ from .lake import Connection, Lake, invalid_config
 
 
 class DataLakeService:
-    def __init__(self, settings: Optional[Settings], config_error: Optional[str] = None):
+    def __init__(self, settings: Settings | None, config_error: str | None = None):
         self.settings = settings
         self.config_error = config_error
         self.lake = Lake(settings) if settings else None
@@ -24,13 +26,15 @@ class DataLakeService:
     def from_config(cls, config, log) -> DataLakeService:
         try:
             settings = DataLake(config=config).resolve()
-        except ConfigError as err:
+        except (ConfigError, TraitError) as err:
             # One line that names the setting: admins read the pod log, not a traceback.
             log.error("jupyterlab-datalake is disabled: invalid setting %s", err)
             return cls(None, config_error=f"Invalid setting {err}")
         missing = settings.missing()
         if missing:
-            log.warning("jupyterlab-datalake: data lake not configured (%s not set)", ", ".join(missing))
+            log.warning(
+                "jupyterlab-datalake: data lake not configured (%s not set)", ", ".join(missing)
+            )
         else:
             log.info(
                 "jupyterlab-datalake: bucket %s at %s for user %s",

@@ -40,16 +40,13 @@ export interface IConnectionSectionProps {
 }
 
 /** The data lake's connection state: where it is, or why it cannot be used and what to do. */
-export function ConnectionSection(
-  props: IConnectionSectionProps
-): JSX.Element {
+export function ConnectionSection(props: IConnectionSectionProps): JSX.Element {
   const { model, trans } = props;
   const status = model.status;
   const serverError = model.serverError;
-  const state: ConnectionState | 'server-unreachable' | 'checking' =
-    serverError
-      ? 'server-unreachable'
-      : (status?.connection.state ?? 'checking');
+  const state: ConnectionState | 'server-unreachable' | 'checking' = serverError
+    ? 'server-unreachable'
+    : (status?.connection.state ?? 'checking');
   const message = serverError
     ? serverError.message
     : (status?.connection.message ?? '');

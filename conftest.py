@@ -1,0 +1,102 @@
+"""Fixtures shared by the server tests: a real S3 server (Ceph RGW) and a Jupyter server with
+the extension configured against it."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
+ROOT = Path(__file__).parent
+RGW_SCRIPT = ROOT / "scripts" / "rgw.sh"
+RGW_DIR = Path(os.environ.get("RGW_DIR", "/tmp/datalake-rgw"))
+
+
+def rgw(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "RGW_DIR": str(RGW_DIR), "PYTHON": sys.executable}
+    return subprocess.run(
+        ["bash", str(RGW_SCRIPT), *args], env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    values = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line.startswith("export "):
+            key, _, value = line[len("export ") :].partition("=")
+            values[key] = shlex.split(value)[0] if value else ""
+    return values
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """The RGW gateway's endpoint and credentials; started here unless it already runs."""
+    started_here = rgw("status").returncode != 0
+    if started_here:
+        result = rgw("start")
+        if result.returncode != 0:
+            pytest.fail(f"could not start the test S3 server:\n{result.stdout}\n{result.stderr}")
+    yield _read_env_file(RGW_DIR / "env")
+    if started_here and not os.environ.get("DATALAKE_KEEP_RGW"):
+        rgw("stop")
+
+
+@pytest.fixture
+def s3_client(s3_server):
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "s3",
+        endpoint_url=s3_server["AWS_ENDPOINT_URL_S3"],
+        aws_access_key_id=s3_server["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=s3_server["AWS_SECRET_ACCESS_KEY"],
+        region_name="us-east-1",
+        config=Config(s3={"addressing_style": "path"}),
+    )
+
+
+@pytest.fixture
+def datalake_overrides() -> dict:
+    """Per-test changes to the DataLake config; tests parametrize this fixture to change it."""
+    return {}
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch):
+    # The developer's own AWS or hub settings must not leak into what the tests configure.
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "DATALAKE_")) or name == "JUPYTERHUB_USER":
+            monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def datalake_config(s3_server, datalake_overrides, tmp_path) -> dict:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    config = {
+        "endpoint_url": s3_server["AWS_ENDPOINT_URL_S3"],
+        "access_key_id": s3_server["AWS_ACCESS_KEY_ID"],
+        "secret_access_key": s3_server["AWS_SECRET_ACCESS_KEY"],
+        "bucket": s3_server["DATALAKE_BUCKET"],
+        "username": "tester",
+        "home_dir": str(home),
+        "connect_timeout": 3,
+    }
+    config.update(datalake_overrides)
+    return {key: value for key, value in config.items() if value is not None}
+
+
+@pytest.fixture
+def jp_server_config(datalake_config):
+    return {
+        "ServerApp": {"jpserver_extensions": {"jupyterlab_datalake": True}},
+        "DataLake": datalake_config,
+    }
