@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import threading
@@ -134,6 +135,10 @@ class BlackHole:
             self.accepted.append(conn)
 
     def close(self):
+        # shutdown() wakes the thread blocked in accept(); close() alone would leave the
+        # socket listening until that call returns, and botocore's retry would hang on it.
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()
         for conn in self.accepted:
             conn.close()

@@ -1,0 +1,13 @@
+"""Jupyter server for the UI tests, started by Playwright (`jlpm start`).
+
+The S3 settings come from the environment that scripts/test.sh exports from the test S3
+server (AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, ...), exactly as a hub admin would set them.
+"""
+
+from jupyterlab.galata import configure_jupyter_server
+
+configure_jupyter_server(c)  # noqa: F821
+
+c.ServerApp.allow_root = True  # noqa: F821 - CI runs as root
+c.DataLake.username = "galata"  # noqa: F821
+c.DataLake.connect_timeout = 3  # noqa: F821

@@ -1,0 +1,36 @@
+/**
+ * Galata's configuration, adapted to this machine: Debian's Chromium instead of a downloaded
+ * browser (downloads fail here), no sandbox because the tests run as root, and no video, whose
+ * recording would need Playwright's own ffmpeg download.
+ */
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+module.exports = {
+  ...baseConfig,
+  // The tests stop and start the shared S3 gateway; running them in parallel would race.
+  workers: 1,
+  retries: 0,
+  timeout: 120 * 1000,
+  use: {
+    ...baseConfig.use,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run'
+      ]
+    },
+    video: 'off',
+    trace: 'off'
+  },
+  webServer: {
+    command: 'jlpm start',
+    url: 'http://localhost:8888/lab',
+    timeout: 120 * 1000,
+    reuseExistingServer: !process.env.CI
+  }
+};

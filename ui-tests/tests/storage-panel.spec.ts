@@ -1,0 +1,87 @@
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PANEL_ID = 'jp-datalake-storage';
+
+/** Stop or start the test S3 gateway (Ceph RGW) that the Jupyter server talks to. */
+function rgw(command: 'gateway-stop' | 'gateway-start'): void {
+  execFileSync('bash', [path.join(ROOT, 'scripts', 'rgw.sh'), command], {
+    stdio: 'inherit',
+    timeout: 120 * 1000
+  });
+}
+
+async function openStoragePanel(page: IJupyterLabPageFixture) {
+  await page.sidebar.openTab(PANEL_ID);
+  const panel = page.getByRole('region', { name: 'Storage' });
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+test.describe('Storage panel', () => {
+  test('has a Storage tab in the left sidebar', async ({ page }) => {
+    const tab = page.locator(`.jp-SideBar.jp-mod-left [data-id="${PANEL_ID}"]`);
+    await expect(tab).toBeVisible();
+    await expect(tab).toHaveAttribute('title', 'Storage');
+  });
+
+  test('shows the data lake connected', async ({ page }) => {
+    const panel = await openStoragePanel(page);
+    const state = panel.getByRole('status');
+    await expect(state).toHaveText('Connected');
+    await expect(state).toHaveAttribute('data-state', 'ok');
+    await expect(
+      panel.locator('dd').filter({ hasText: /^datalake$/ })
+    ).toBeVisible();
+    await expect(panel.getByText('users/galata/')).toBeVisible();
+    await expect(panel.getByText('shared/', { exact: true })).toBeVisible();
+
+    await panel.screenshot({
+      path: path.join(ROOT, 'docs', 'images', 'storage-panel.png')
+    });
+  });
+
+  test('explains that S3 is down, and recovers when it is back', async ({
+    page
+  }) => {
+    const panel = await openStoragePanel(page);
+    await expect(panel.getByRole('status')).toHaveText('Connected');
+
+    rgw('gateway-stop');
+    try {
+      await panel.getByTitle('Check the connection again').click();
+      const state = panel.getByRole('status');
+      await expect(state).toHaveText('Data lake unreachable', {
+        timeout: 30 * 1000
+      });
+      await expect(panel.getByText(/does not answer/)).toBeVisible();
+      await expect(panel.getByText(/AWS_ENDPOINT_URL_S3/)).toBeVisible();
+      await panel.screenshot({
+        path: path.join(ROOT, 'docs', 'images', 'storage-panel-unreachable.png')
+      });
+    } finally {
+      rgw('gateway-start');
+    }
+
+    await panel.getByRole('button', { name: 'Retry' }).click();
+    await expect(panel.getByRole('status')).toHaveText('Connected', {
+      timeout: 30 * 1000
+    });
+    await expect(panel.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  });
+
+  test('follows the dark theme', async ({ page }) => {
+    const panel = await openStoragePanel(page);
+    const background = () =>
+      panel.evaluate(node => getComputedStyle(node).backgroundColor);
+    const light = await background();
+    await page.theme.setDarkTheme();
+    const dark = await background();
+    expect(dark).not.toEqual(light);
+    // The dark theme's layout colour is dark: every RGB channel well below half.
+    const channels = (dark.match(/\d+/g) ?? []).slice(0, 3).map(Number);
+    expect(Math.max(...channels)).toBeLessThan(100);
+  });
+});
