@@ -95,7 +95,7 @@ stop_daemon() {  # name, binary
 }
 
 ceph_() { timeout 15 ceph -c "$CONF" "$@"; }
-osd_up() { ceph_ osd stat | grep -q ' 1 up'; }
+osd_up() { [[ $(ceph_ osd stat) == *" 1 up"* ]]; }  # no grep -q: SIGPIPE + pipefail
 port_down() { ! http_up; }
 
 install_packages() {
@@ -258,7 +258,7 @@ case ${1:-} in
   gateway-stop)
     stop_daemon client.rgw.a radosgw
     wait_for "port $RGW_PORT to close" client.rgw.a "" port_down ;;
-  gateway-start) start_gateway ;;
+  gateway-start) start_gateway && log "radosgw up at $ENDPOINT" ;;
   status)
     if http_up; then echo "rgw: up at $ENDPOINT ($RGW_DIR)"
     else echo "rgw: down at $ENDPOINT ($RGW_DIR)"; exit 1; fi ;;
