@@ -21,7 +21,11 @@ def _load_jupyter_server_extension(server_app):
     from .handlers import setup_handlers
     from .service import DataLakeService
 
-    service = DataLakeService.from_config(server_app.config, server_app.log)
+    contents = server_app.contents_manager
+    service = DataLakeService.from_config(
+        server_app.config, server_app.log, contents_root=getattr(contents, "root_dir", None)
+    )
+    service.watch_saves(contents)
     server_app.web_app.settings["datalake"] = service
     setup_handlers(server_app.web_app)
     server_app.log.info("Registered jupyterlab-datalake server extension")

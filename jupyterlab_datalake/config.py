@@ -99,6 +99,8 @@ class Settings:
     home_dir: str
     home_quota: int | None
     connect_timeout: float
+    scan_interval: float = 600.0
+    usage_top: int = 10
 
     @property
     def endpoint_host(self) -> str | None:
@@ -167,6 +169,13 @@ class DataLake(Configurable):
         help="Size of the home volume's claim, in bytes or as a quantity such as 5Gi. "
         "Default: $DATALAKE_HOME_QUOTA; without one, the volume's own size is used.",
     )
+    scan_interval = Integer(
+        600,
+        config=True,
+        help="Seconds after which the home usage figure is rescanned when next asked for. "
+        "Saves through JupyterLab keep it current in between.",
+    )
+    usage_top = Integer(10, config=True, help="How many largest folders and files to report.")
     connect_timeout = Integer(
         5, config=True, help="Seconds to wait for the S3 endpoint before calling it unreachable."
     )
@@ -228,6 +237,8 @@ class DataLake(Configurable):
                 home_dir=os.path.realpath(os.path.expanduser(self.home_dir)),
                 home_quota=_checked("home_quota", parse_size, quota),
                 connect_timeout=float(self.connect_timeout),
+                scan_interval=float(self.scan_interval),
+                usage_top=self.usage_top,
             )
         except (TraitError, KeyError) as err:
             raise ConfigError(str(err)) from err

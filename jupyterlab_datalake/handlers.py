@@ -14,12 +14,19 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
 from .service import DataLakeService
+from .usage import UsageMonitor
 
 
 class DataLakeHandler(APIHandler):
     @property
     def datalake(self) -> DataLakeService:
         return self.settings["datalake"]
+
+    def require_usage(self) -> UsageMonitor:
+        usage = self.datalake.usage
+        if usage is None:
+            raise tornado.web.HTTPError(503, self.datalake.config_error or "Not configured")
+        return usage
 
     def write_json(self, payload, status: int = 200) -> None:
         self.set_status(status)
@@ -33,11 +40,27 @@ class StatusHandler(DataLakeHandler):
         self.write_json(await self.datalake.status())
 
 
+class UsageHandler(DataLakeHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        usage = self.require_usage()
+        refresh = self.get_query_argument("refresh", "0") not in ("0", "", "false")
+        self.write_json(await usage.get(refresh=refresh))
+
+
+class TrashEmptyHandler(DataLakeHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        self.write_json(await self.require_usage().empty_trash())
+
+
 def setup_handlers(web_app) -> None:
     base = url_path_join(web_app.settings["base_url"], "datalake")
     web_app.add_handlers(
         ".*$",
         [
             (url_path_join(base, "status"), StatusHandler),
+            (url_path_join(base, "usage"), UsageHandler),
+            (url_path_join(base, "trash", "empty"), TrashEmptyHandler),
         ],
     )

@@ -6,6 +6,7 @@ off it too, so that one object is created per server and closed when the server 
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -14,22 +15,41 @@ from traitlets import TraitError
 from ._version import __version__
 from .config import ConfigError, DataLake, Settings
 from .lake import Connection, Lake, invalid_config
+from .usage import UsageMonitor
 
 
 class DataLakeService:
-    def __init__(self, settings: Settings | None, config_error: str | None = None):
+    def __init__(
+        self,
+        settings: Settings | None,
+        config_error: str | None = None,
+        contents_root: str | None = None,
+    ):
         self.settings = settings
         self.config_error = config_error
         self.lake = Lake(settings) if settings else None
+        self.usage = (
+            UsageMonitor(
+                home=settings.home_dir,
+                quota=settings.home_quota,
+                top=settings.usage_top,
+                max_age=settings.scan_interval,
+                contents_root=contents_root,
+            )
+            if settings
+            else None
+        )
 
     @classmethod
-    def from_config(cls, config, log) -> DataLakeService:
+    def from_config(cls, config, log, contents_root: str | None = None) -> DataLakeService:
         try:
             settings = DataLake(config=config).resolve()
         except (ConfigError, TraitError) as err:
             # One line that names the setting: admins read the pod log, not a traceback.
             log.error("jupyterlab-datalake is disabled: invalid setting %s", err)
             return cls(None, config_error=f"Invalid setting {err}")
+        if not os.path.isdir(settings.home_dir):
+            log.error("jupyterlab-datalake: home %s is not a folder", settings.home_dir)
         missing = settings.missing()
         if missing:
             log.warning(
@@ -42,7 +62,7 @@ class DataLakeService:
                 settings.endpoint_host,
                 settings.username,
             )
-        return cls(settings)
+        return cls(settings, contents_root=contents_root)
 
     async def status(self) -> dict[str, Any]:
         s = self.settings
@@ -60,6 +80,21 @@ class DataLakeService:
             "connection": connection.to_json(),
             "checked_at": time.time(),
         }
+
+    def watch_saves(self, contents_manager) -> None:
+        """Keep the usage figure current from saves through the Contents API."""
+        usage = self.usage
+        if usage is None:
+            return
+
+        def before_save(model, path, contents_manager, **kwargs):
+            usage.before_save(contents_manager._get_os_path(path))
+
+        def after_save(model, os_path, contents_manager, **kwargs):
+            usage.after_save(os_path)
+
+        contents_manager.register_pre_save_hook(before_save)
+        contents_manager.register_post_save_hook(after_save)
 
     def close(self) -> None:
         if self.lake:

@@ -1,7 +1,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { IStatus } from './tokens';
+import { IStatus, ITrashEmptied, IUsage } from './tokens';
 
 /** The namespace of the server extension's routes. */
 export const API_NAMESPACE = 'datalake';
@@ -66,5 +66,24 @@ export class DataLakeAPI {
   /** Who the user is, which bucket, and whether it can be reached. */
   getStatus(): Promise<IStatus> {
     return requestAPI<IStatus>('status', { method: 'GET' }, this._settings);
+  }
+
+  /** Home usage against the quota; `refresh` waits for a full rescan. */
+  getUsage(refresh = false): Promise<IUsage> {
+    const query = refresh ? '?refresh=1' : '';
+    return requestAPI<IUsage>(
+      `usage${query}`,
+      { method: 'GET' },
+      this._settings
+    );
+  }
+
+  /** Delete everything in home's trash, and return the usage afterwards. */
+  emptyTrash(): Promise<ITrashEmptied> {
+    return requestAPI<ITrashEmptied>(
+      'trash/empty',
+      { method: 'POST' },
+      this._settings
+    );
   }
 }

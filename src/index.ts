@@ -3,30 +3,70 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import {
+  Dialog,
+  ICommandPalette,
+  Notification,
+  showDialog
+} from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { Signal } from '@lumino/signaling';
 
 import { DataLakeAPI } from './api';
 import { StoragePanel } from './components/StoragePanel';
+import { UsageStatus } from './components/UsageStatus';
+import { DEFAULT_THRESHOLDS, formatBytes, IThresholds } from './format';
 import { storageIcon } from './icons';
-import { StatusModel } from './model';
+import { StatusModel, UsageModel } from './model';
 import { CommandIDs, PANEL_ID, PLUGIN_ID } from './tokens';
 
 /** Core sidebar panels use ranks below 1000; extensions go after them. */
 const PANEL_RANK = 1000;
+
+interface ISettingsValues {
+  statusInterval: number;
+  usageInterval: number;
+  thresholds: IThresholds;
+  showStatusBar: boolean;
+}
+
+function readSettings(
+  settings: ISettingRegistry.ISettings | null
+): ISettingsValues {
+  const get = <T>(key: string, fallback: T): T =>
+    (settings?.get(key).composite as T | undefined) ?? fallback;
+  const warning = get('warningThreshold', DEFAULT_THRESHOLDS.warning);
+  const critical = get('criticalThreshold', DEFAULT_THRESHOLDS.critical);
+  return {
+    statusInterval: get('statusInterval', 30),
+    usageInterval: get('usageInterval', 60),
+    // A critical threshold below the warning one would make "warning" unreachable.
+    thresholds: { warning: Math.min(warning, critical), critical },
+    showStatusBar: get('showStatusBar', true)
+  };
+}
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description:
     'A Storage panel: home usage, what vanishes at restart, and the S3 data lake.',
   autoStart: true,
-  optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry, ITranslator],
+  optional: [
+    ILayoutRestorer,
+    ICommandPalette,
+    ISettingRegistry,
+    IStatusBar,
+    ITranslator
+  ],
   activate: async (
     app: JupyterFrontEnd,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
+    statusBar: IStatusBar | null,
     translator: ITranslator | null
   ) => {
     translator = translator ?? nullTranslator;
@@ -40,28 +80,131 @@ const plugin: JupyterFrontEndPlugin<void> = {
         console.error('jupyterlab-datalake: settings failed to load', reason);
       }
     }
-    const interval =
-      (settings?.get('statusInterval').composite as number | undefined) ?? 30;
+    let values = readSettings(settings);
 
     const api = new DataLakeAPI(app.serviceManager.serverSettings);
-    const status = new StatusModel({ api, interval });
-    const panel = new StoragePanel({ status, translator });
+    const status = new StatusModel({ api, interval: values.statusInterval });
+    const usage = new UsageModel({
+      api,
+      contents: app.serviceManager.contents,
+      thresholds: values.thresholds,
+      interval: values.usageInterval
+    });
+
+    const openPanel = () => app.shell.activateById(PANEL_ID);
+
+    /** Paths in the usage view are relative to home; the file browser's are to its root. */
+    const showInFileBrowser = (relative: string) => {
+      const home = usage.usage?.home_in_contents;
+      if (home === null || home === undefined) {
+        Notification.warning(
+          trans.__(
+            'Your home is outside the folder JupyterLab shows, so it cannot be opened there.'
+          )
+        );
+        return;
+      }
+      const path = PathExt.join(home, relative);
+      void app.commands.execute('filebrowser:go-to-path', { path: `/${path}` });
+    };
+
+    const emptyTrash = async () => {
+      const trash = usage.usage?.trash;
+      const answer = await showDialog({
+        title: trans.__('Empty trash?'),
+        body: trans._n(
+          'Delete %1 file (%2) from the trash for good? This cannot be undone.',
+          'Delete %1 files (%2) from the trash for good? This cannot be undone.',
+          trash?.files ?? 0,
+          formatBytes(trash?.bytes ?? 0)
+        ),
+        buttons: [
+          Dialog.cancelButton({ label: trans.__('Cancel') }),
+          Dialog.warnButton({ label: trans.__('Empty trash') })
+        ]
+      });
+      if (!answer.button.accept) {
+        return;
+      }
+      try {
+        const { freed, failed } = await usage.emptyTrash();
+        if (failed.length > 0) {
+          Notification.warning(
+            trans.__(
+              'Freed %1; %2 could not be deleted.',
+              formatBytes(freed),
+              failed.join(', ')
+            )
+          );
+        } else {
+          Notification.success(
+            trans.__('Trash emptied: %1 freed.', formatBytes(freed)),
+            {
+              autoClose: 5000
+            }
+          );
+        }
+      } catch (error) {
+        Notification.error(
+          trans.__('The trash could not be emptied: %1', String(error))
+        );
+      }
+    };
+
+    const panel = new StoragePanel({
+      status,
+      usage,
+      translator,
+      onShow: showInFileBrowser,
+      onEmptyTrash: () => void emptyTrash()
+    });
     app.shell.add(panel, 'left', { rank: PANEL_RANK });
     restorer?.add(panel, PANEL_ID);
+
+    if (statusBar) {
+      const item = new UsageStatus(usage, trans, openPanel);
+      const activeChanged = new Signal<unknown, void>(item);
+      statusBar.registerStatusItem(`${PLUGIN_ID}:usage`, {
+        item,
+        align: 'left',
+        rank: 4,
+        isActive: () => values.showStatusBar,
+        activeStateChanged: activeChanged
+      });
+      const syncItem = () => usage.setVisible(item, values.showStatusBar);
+      settings?.changed.connect(() => {
+        values = readSettings(settings);
+        usage.thresholds = values.thresholds;
+        activeChanged.emit();
+        syncItem();
+      });
+      syncItem();
+    }
+
     void status.start();
+    void usage.start();
 
     app.commands.addCommand(CommandIDs.openPanel, {
       label: trans.__('Open Storage Panel'),
       icon: args => (args['isPalette'] ? undefined : storageIcon),
-      execute: () => app.shell.activateById(PANEL_ID)
+      execute: openPanel
     });
     app.commands.addCommand(CommandIDs.refreshStatus, {
       label: trans.__('Check Data Lake Connection'),
       execute: () => status.refresh()
     });
+    app.commands.addCommand(CommandIDs.refreshUsage, {
+      label: trans.__('Rescan Home Usage'),
+      execute: () => usage.rescan()
+    });
     const category = trans.__('Storage');
-    palette?.addItem({ command: CommandIDs.openPanel, category });
-    palette?.addItem({ command: CommandIDs.refreshStatus, category });
+    for (const command of [
+      CommandIDs.openPanel,
+      CommandIDs.refreshStatus,
+      CommandIDs.refreshUsage
+    ]) {
+      palette?.addItem({ command, category });
+    }
   }
 };
 

@@ -1,78 +1,78 @@
+import { Contents } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
-import { Poll } from '@lumino/polling';
+import { Debouncer, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { DataLakeAPI, DataLakeAPIError } from './api';
-import { IStatus } from './tokens';
+import {
+  DEFAULT_THRESHOLDS,
+  IThresholds,
+  UsageLevel,
+  usageLevel
+} from './format';
+import { IStatus, ITrashEmptied, IUsage } from './tokens';
 
 /**
- * The data lake connection as the frontend knows it, kept fresh by a poll.
- *
- * The poll backs off while the lake is not usable (a down S3 service should not be asked every
- * few seconds by every user's browser) and stands by while nobody looks at the panel or the
- * browser tab is hidden; showing the panel again refreshes at once.
+ * A value fetched from the server and kept fresh by a poll, in the manner of
+ * jupyter-resource-usage: the poll stands by while nobody looks (no view is visible, or the
+ * browser tab is hidden), backs off while fetching fails, and refreshes at once when a view
+ * becomes visible again.
  */
-export class StatusModel implements IDisposable {
-  constructor(options: StatusModel.IOptions) {
-    this._api = options.api;
-    const interval = (options.interval ?? 30) * 1000;
+export abstract class PolledModel<T> implements IDisposable {
+  constructor(options: PolledModel.IOptions) {
+    const interval = options.interval * 1000;
     this._poll = new Poll({
       auto: false,
-      factory: () => this._fetch(),
+      factory: () => this._tick(),
       frequency: {
         interval,
         backoff: true,
         max: Math.max(interval, (options.maxInterval ?? 300) * 1000)
       },
-      name: 'jupyterlab-datalake:status',
-      standby: () => !this._visible || 'when-hidden'
+      name: options.name,
+      standby: () => this._viewers === 0 || 'when-hidden'
     });
   }
 
-  /** The last status the server sent, or null before the first answer. */
-  get status(): IStatus | null {
-    return this._status;
+  /** The last value the server sent, or null before the first answer. */
+  get value(): T | null {
+    return this._value;
   }
 
-  /** Set when the Jupyter server itself (not S3) could not be asked. */
-  get serverError(): DataLakeAPIError | null {
-    return this._serverError;
+  /** Set when the last request failed; the last good value is kept. */
+  get error(): DataLakeAPIError | null {
+    return this._error;
   }
 
-  get isConnected(): boolean {
-    return this._status?.connection.state === 'ok' && !this._serverError;
-  }
-
-  /** True while a request is in flight, so the UI can show that it is checking. */
-  get isChecking(): boolean {
-    return this._checking;
+  /** True while a request is in flight. */
+  get isFetching(): boolean {
+    return this._fetching;
   }
 
   get changed(): ISignal<this, void> {
     return this._changed;
   }
 
-  /** The poll itself, for callers that want to observe its ticks. */
   get poll(): Poll {
     return this._poll;
   }
 
-  get visible(): boolean {
-    return this._visible;
-  }
-
-  /** Whether someone is looking: polls stand by while false; becoming true refreshes now. */
-  set visible(value: boolean) {
-    if (this._visible === value) {
-      return;
+  /**
+   * Whether a view shows this model. Views (a panel, a status bar item) set it; the poll runs
+   * while at least one does, and showing one refreshes at once.
+   */
+  setVisible(viewer: unknown, visible: boolean): void {
+    const before = this._viewers;
+    if (visible) {
+      this._visibleViewers.add(viewer);
+    } else {
+      this._visibleViewers.delete(viewer);
     }
-    this._visible = value;
-    if (value) {
+    if (this._viewers > before) {
       void this.refresh();
     }
   }
 
-  /** Start polling; the first answer arrives as soon as the panel is visible. */
   start(): Promise<void> {
     return this._poll.start();
   }
@@ -95,44 +95,228 @@ export class StatusModel implements IDisposable {
     Signal.clearData(this);
   }
 
-  private async _fetch(): Promise<void> {
-    this._checking = true;
+  /** Fetch the value; an exception marks the tick as failed. */
+  protected abstract fetch(): Promise<T>;
+
+  /** Whether the poll should back off even though the request succeeded. */
+  protected isFailure(value: T): boolean {
+    return false;
+  }
+
+  /**
+   * Fetch outside the poll, e.g. a rescan or a POST that returns the new value. Answers are
+   * applied in the order the requests were made, so a slow older answer (a poll tick that
+   * started before a rescan) never overwrites a newer one.
+   */
+  protected async request(fetcher: () => Promise<T>): Promise<T> {
+    const generation = ++this._requested;
+    const value = await fetcher();
+    this._apply(generation, value);
+    return value;
+  }
+
+  /** Re-render views from the current value, e.g. after a setting changed. */
+  protected emitChanged(): void {
     this._changed.emit();
+  }
+
+  private _apply(generation: number, value: T): void {
+    if (generation < this._applied) {
+      return;
+    }
+    this._applied = generation;
+    this._value = value;
+    this._error = null;
+  }
+
+  private get _viewers(): number {
+    return this._visibleViewers.size;
+  }
+
+  private async _tick(): Promise<void> {
+    this._fetching = true;
+    this._changed.emit();
+    let failed = false;
+    const generation = ++this._requested;
     try {
-      this._status = await this._api.getStatus();
-      this._serverError = null;
+      const value = await this.fetch();
+      this._apply(generation, value);
+      failed = this.isFailure(value);
     } catch (error) {
-      this._serverError =
+      this._error =
         error instanceof DataLakeAPIError
           ? error
           : new DataLakeAPIError(String(error), 0);
+      failed = true;
     } finally {
-      this._checking = false;
+      this._fetching = false;
       this._changed.emit();
     }
-    if (!this.isConnected) {
+    if (failed) {
       // Rejecting is how a Poll learns to back off.
-      throw new Error(
-        this._serverError?.message ?? this._status?.connection.message
-      );
+      throw this._error ?? new Error('not usable');
     }
   }
 
-  private _api: DataLakeAPI;
   private _poll: Poll;
-  private _status: IStatus | null = null;
-  private _serverError: DataLakeAPIError | null = null;
-  private _checking = false;
-  private _visible = false;
+  private _value: T | null = null;
+  private _error: DataLakeAPIError | null = null;
+  private _fetching = false;
+  private _requested = 0;
+  private _applied = 0;
+  private _visibleViewers = new Set<unknown>();
   private _changed = new Signal<this, void>(this);
+}
+
+export namespace PolledModel {
+  export interface IOptions {
+    name: string;
+    /** Seconds between requests while all is well. */
+    interval: number;
+    /** Upper bound, in seconds, of the back-off while failing. */
+    maxInterval?: number;
+  }
+}
+
+/**
+ * The data lake connection. The poll also backs off while the lake is not usable: a down S3
+ * service should not be asked every few seconds by every user's browser.
+ */
+export class StatusModel extends PolledModel<IStatus> {
+  constructor(options: StatusModel.IOptions) {
+    super({
+      name: 'jupyterlab-datalake:status',
+      interval: options.interval ?? 30,
+      maxInterval: options.maxInterval
+    });
+    this._api = options.api;
+  }
+
+  get status(): IStatus | null {
+    return this.value;
+  }
+
+  get isConnected(): boolean {
+    return this.value?.connection.state === 'ok' && !this.error;
+  }
+
+  protected fetch(): Promise<IStatus> {
+    return this._api.getStatus();
+  }
+
+  protected isFailure(value: IStatus): boolean {
+    return value.connection.state !== 'ok';
+  }
+
+  private _api: DataLakeAPI;
 }
 
 export namespace StatusModel {
   export interface IOptions {
     api: DataLakeAPI;
-    /** Seconds between checks while connected. */
     interval?: number;
-    /** Upper bound, in seconds, of the back-off while not connected. */
+    maxInterval?: number;
+  }
+}
+
+/**
+ * Home usage against the quota. Besides polling, it refreshes shortly after any save, upload,
+ * delete or rename through the Contents API, since the server updates its figure on those.
+ */
+export class UsageModel extends PolledModel<IUsage> {
+  constructor(options: UsageModel.IOptions) {
+    super({
+      name: 'jupyterlab-datalake:usage',
+      interval: options.interval ?? 60,
+      maxInterval: options.maxInterval
+    });
+    this._api = options.api;
+    this._thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+    this._afterSave = new Debouncer(() => this.refresh(), 300);
+    this._afterChange = new Debouncer(() => this.rescan(), 300);
+    options.contents?.fileChanged.connect(this._onFileChanged, this);
+  }
+
+  get usage(): IUsage | null {
+    return this.value;
+  }
+
+  get thresholds(): IThresholds {
+    return this._thresholds;
+  }
+
+  set thresholds(value: IThresholds) {
+    this._thresholds = value;
+    this.emitChanged();
+  }
+
+  /** normal, warning or critical, or null before the first answer. */
+  get level(): UsageLevel | null {
+    const percent = this.value?.percent;
+    return percent === null || percent === undefined
+      ? null
+      : usageLevel(percent, this._thresholds);
+  }
+
+  /** Force a full rescan on the server, instead of the cached figure. */
+  async rescan(): Promise<void> {
+    this._rescanning = true;
+    this.emitChanged();
+    try {
+      await this.request(() => this._api.getUsage(true));
+    } finally {
+      this._rescanning = false;
+      this.emitChanged();
+    }
+  }
+
+  /** True while a rescan asked for by the user runs. */
+  get isRescanning(): boolean {
+    return this._rescanning;
+  }
+
+  /** Empty home's trash; resolves with the bytes it freed. */
+  async emptyTrash(): Promise<{ freed: number; failed: string[] }> {
+    const result = (await this.request(() =>
+      this._api.emptyTrash()
+    )) as ITrashEmptied;
+    this.emitChanged();
+    return { freed: result.freed, failed: result.failed };
+  }
+
+  dispose(): void {
+    this._afterSave.dispose();
+    this._afterChange.dispose();
+    super.dispose();
+  }
+
+  protected fetch(): Promise<IUsage> {
+    return this._api.getUsage();
+  }
+
+  private _onFileChanged(_: unknown, change: Contents.IChangedArgs): void {
+    // The server follows saves itself; a delete (into the trash), a rename or a new folder
+    // changes what it cannot see from a save, so those ask for a rescan.
+    if (change.type === 'save') {
+      void this._afterSave.invoke();
+    } else if (['new', 'delete', 'rename'].includes(change.type)) {
+      void this._afterChange.invoke();
+    }
+  }
+
+  private _api: DataLakeAPI;
+  private _thresholds: IThresholds;
+  private _afterSave: Debouncer;
+  private _afterChange: Debouncer;
+  private _rescanning = false;
+}
+
+export namespace UsageModel {
+  export interface IOptions {
+    api: DataLakeAPI;
+    contents?: Contents.IManager;
+    thresholds?: IThresholds;
+    interval?: number;
     maxInterval?: number;
   }
 }

@@ -37,9 +37,57 @@ export interface IStatus {
   checked_at: number;
 }
 
+/** A folder or file of the usage breakdown; paths are relative to home. */
+export interface IUsageEntry {
+  path: string;
+  /** Allocated bytes, as `du` counts them; for folders, the recursive total. */
+  bytes: number;
+  apparent: number;
+  files: number;
+}
+
+/** `GET /datalake/usage` */
+export interface IUsage {
+  /** Absolute path of the persistent home. */
+  home: string;
+  /** Home's path in the file browser ("" when it is the root), or null when not shown there. */
+  home_in_contents: string | null;
+  /** Allocated bytes in home, as `du -sx` counts them. */
+  used: number;
+  apparent: number;
+  files: number;
+  dirs: number;
+  /** The quota, or the volume's size when no quota is configured. */
+  capacity: number;
+  capacity_source: 'quota' | 'volume';
+  percent: number | null;
+  /** What the volume itself reports; free can run out before the quota does. */
+  volume: { total: number; free: number };
+  largest_dirs: IUsageEntry[];
+  largest_files: IUsageEntry[];
+  /** Where JupyterLab's delete puts files; still counted in home. */
+  trash: IUsageEntry;
+  unreadable: string[];
+  unreadable_count: number;
+  /** Seconds since the epoch of the last full scan, and of the last update from a save. */
+  scanned_at: number;
+  updated_at: number;
+  scan_seconds: number;
+  /** True while a rescan runs; the figures are the previous scan's. */
+  refreshing: boolean;
+}
+
+/** `POST /datalake/trash/empty` */
+export interface ITrashEmptied extends IUsage {
+  freed: number;
+  /** Trash entries that could not be deleted. */
+  failed: string[];
+}
+
 export namespace CommandIDs {
   export const openPanel = 'datalake:open-storage-panel';
   export const refreshStatus = 'datalake:refresh-status';
+  export const refreshUsage = 'datalake:refresh-usage';
 }
 
 export const PLUGIN_ID = 'jupyterlab-datalake:plugin';

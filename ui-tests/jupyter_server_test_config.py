@@ -4,9 +4,17 @@ The S3 settings come from the environment that scripts/test.sh exports from the 
 server (AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, ...), exactly as a hub admin would set them.
 """
 
+import os
+
 from jupyterlab.galata import configure_jupyter_server
 
 configure_jupyter_server(c)  # noqa: F821
+
+# playwright.config.js makes a fresh home and sets it as HOME too; the file browser shows it.
+home = os.environ["DATALAKE_UI_HOME"]
+c.ServerApp.root_dir = home  # noqa: F821
+c.DataLake.home_dir = home  # noqa: F821
+c.DataLake.home_quota = "200Mi"  # noqa: F821
 
 c.ServerApp.allow_root = True  # noqa: F821 - CI runs as root
 c.DataLake.username = "galata"  # noqa: F821

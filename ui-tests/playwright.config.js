@@ -3,7 +3,17 @@
  * browser (downloads fail here), no sandbox because the tests run as root, and no video, whose
  * recording would need Playwright's own ffmpeg download.
  */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+// A fresh home for the Jupyter server, which is also its HOME and file browser root, as on the
+// platform: JupyterLab's delete then moves files into this home's trash, and usage counts it.
+const home =
+  process.env.DATALAKE_UI_HOME ||
+  fs.mkdtempSync(path.join(os.tmpdir(), 'datalake-ui-home-'));
+process.env.DATALAKE_UI_HOME = home;
 
 module.exports = {
   ...baseConfig,
@@ -31,6 +41,7 @@ module.exports = {
     command: 'jlpm start',
     url: 'http://localhost:8888/lab',
     timeout: 120 * 1000,
-    reuseExistingServer: !process.env.CI
+    reuseExistingServer: !process.env.CI,
+    env: { ...process.env, HOME: home, DATALAKE_UI_HOME: home }
   }
 };

@@ -1,5 +1,7 @@
 import { DataLakeAPI, DataLakeAPIError } from '../api';
-import { StatusModel } from '../model';
+import { Signal } from '@lumino/signaling';
+
+import { StatusModel, UsageModel } from '../model';
 import { ConnectionState, IStatus } from '../tokens';
 
 function status(state: ConnectionState): IStatus {
@@ -42,7 +44,7 @@ describe('StatusModel', () => {
     let changes = 0;
     model.changed.connect(() => changes++);
     await model.start();
-    model.visible = true;
+    model.setVisible('panel', true);
     await model.refresh();
     expect(model.isConnected).toBe(true);
     expect(model.status?.bucket).toBe('datalake');
@@ -57,7 +59,7 @@ describe('StatusModel', () => {
     await model.poll.tick;
     expect(api.calls).toBe(0);
     expect(model.poll.state.phase).toBe('standby');
-    model.visible = true;
+    model.setVisible('panel', true);
     await model.poll.tick;
     expect(api.calls).toBe(1);
   });
@@ -78,7 +80,7 @@ describe('StatusModel', () => {
       }
     });
     await model.start();
-    model.visible = true;
+    model.setVisible('panel', true);
     while (intervals.length < 6) {
       await model.poll.tick;
     }
@@ -99,9 +101,86 @@ describe('StatusModel', () => {
     api.next = () => Promise.reject(new DataLakeAPIError('server gone', 0));
     model = makeModel(api);
     await model.start();
-    model.visible = true;
+    model.setVisible('panel', true);
     await model.refresh();
-    expect(model.serverError?.status).toBe(0);
+    expect(model.error?.status).toBe(0);
     expect(model.isConnected).toBe(false);
+  });
+});
+
+describe('UsageModel', () => {
+  const usage = (percent: number) =>
+    ({
+      home: '/home/jovyan',
+      home_in_contents: '',
+      used: percent * 1024 ** 2,
+      capacity: 100 * 1024 ** 2,
+      percent,
+      trash: { path: '.local/share/Trash', bytes: 0, apparent: 0, files: 0 }
+    }) as any;
+
+  it('is refreshed shortly after a save, without waiting for the poll', async () => {
+    const answers = [usage(10), usage(20)];
+    let calls = 0;
+    const api = { getUsage: async () => answers[Math.min(calls++, 1)] };
+    const contents = { fileChanged: new Signal<any, any>({}) };
+    const model = new UsageModel({
+      api: api as any,
+      contents: contents as any,
+      interval: 3600
+    });
+    await model.start();
+    model.setVisible('status-bar', true);
+    await model.poll.tick;
+    expect(model.usage?.percent).toBe(10);
+
+    const changed = new Promise<void>(resolve =>
+      model.changed.connect(() => model.usage?.percent === 20 && resolve())
+    );
+    contents.fileChanged.emit({ type: 'save', oldValue: null, newValue: {} });
+    await changed;
+    expect(model.usage?.percent).toBe(20);
+    model.dispose();
+  });
+
+  it('reports the level from the thresholds, and follows new thresholds', async () => {
+    const api = { getUsage: async () => usage(85) };
+    const model = new UsageModel({ api: api as any, interval: 3600 });
+    await model.start();
+    model.setVisible('panel', true);
+    await model.poll.tick;
+    expect(model.level).toBe('warning');
+    model.thresholds = { warning: 50, critical: 80 };
+    expect(model.level).toBe('critical');
+    model.dispose();
+  });
+});
+
+describe('answers in order', () => {
+  it('never lets an older, slower answer overwrite a newer one', async () => {
+    let releaseSlow: (value: any) => void = () => undefined;
+    const slow = new Promise(resolve => (releaseSlow = resolve));
+    let pollAsked: () => void = () => undefined;
+    const asked = new Promise<void>(resolve => (pollAsked = resolve));
+    const api = {
+      getUsage: (refresh: boolean) => {
+        if (refresh) {
+          return Promise.resolve({ percent: 30, used: 30 } as any);
+        }
+        pollAsked();
+        return slow as Promise<any>;
+      }
+    };
+    const model = new UsageModel({ api: api as any, interval: 3600 });
+    await model.start();
+    model.setVisible('panel', true); // starts a poll tick whose answer is held back
+    await asked;
+    await model.rescan(); // a newer request, answered at once
+    expect(model.usage?.percent).toBe(30);
+    releaseSlow({ percent: 10, used: 10 });
+    await model.poll.tick;
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(model.usage?.percent).toBe(30);
+    model.dispose();
   });
 });

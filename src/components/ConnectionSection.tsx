@@ -43,7 +43,7 @@ export interface IConnectionSectionProps {
 export function ConnectionSection(props: IConnectionSectionProps): JSX.Element {
   const { model, trans } = props;
   const status = model.status;
-  const serverError = model.serverError;
+  const serverError = model.error;
   const state: ConnectionState | 'server-unreachable' | 'checking' = serverError
     ? 'server-unreachable'
     : (status?.connection.state ?? 'checking');
@@ -66,7 +66,7 @@ export function ConnectionSection(props: IConnectionSectionProps): JSX.Element {
           icon={refreshIcon}
           tooltip={trans.__('Check the connection again')}
           onClick={() => void model.refresh()}
-          enabled={!model.isChecking}
+          enabled={!model.isFetching}
         />
       </header>
       <div
@@ -113,9 +113,9 @@ export function ConnectionSection(props: IConnectionSectionProps): JSX.Element {
           <button
             className="jp-mod-styled jp-mod-accept jp-DataLake-retry"
             onClick={() => void model.refresh()}
-            disabled={model.isChecking}
+            disabled={model.isFetching}
           >
-            {model.isChecking ? trans.__('Checking…') : trans.__('Retry')}
+            {model.isFetching ? trans.__('Checking…') : trans.__('Retry')}
           </button>
         </div>
       )}

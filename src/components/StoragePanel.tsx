@@ -4,9 +4,13 @@ import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { storageIcon } from '../icons';
-import { StatusModel } from '../model';
+import { StatusModel, UsageModel } from '../model';
 import { PANEL_ID } from '../tokens';
 import { ConnectionSection } from './ConnectionSection';
+import { UsageSection } from './UsageSection';
+
+/** How often "updated N s ago" is re-rendered while the panel is visible. */
+const CLOCK_MS = 5000;
 
 /**
  * The Storage panel in the left sidebar. It renders the models it is given and tells them
@@ -15,7 +19,7 @@ import { ConnectionSection } from './ConnectionSection';
 export class StoragePanel extends ReactWidget {
   constructor(options: StoragePanel.IOptions) {
     super();
-    this._status = options.status;
+    this._options = options;
     this._trans = options.translator.load('jupyterlab_datalake');
     this.id = PANEL_ID;
     this.addClass('jp-DataLake-panel');
@@ -27,32 +31,60 @@ export class StoragePanel extends ReactWidget {
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    this._status.visible = true;
+    this._setVisible(true);
+    this._clock = window.setInterval(() => this.update(), CLOCK_MS);
   }
 
   protected onAfterHide(msg: Message): void {
     super.onAfterHide(msg);
-    this._status.visible = false;
+    this._setVisible(false);
+    window.clearInterval(this._clock);
+  }
+
+  dispose(): void {
+    window.clearInterval(this._clock);
+    super.dispose();
   }
 
   render(): JSX.Element {
+    const { status, usage, onShow, onEmptyTrash } = this._options;
     return (
       <div className="jp-DataLake-panelContent">
         <h2 className="jp-DataLake-title">{this._trans.__('Storage')}</h2>
-        <UseSignal signal={this._status.changed}>
-          {() => <ConnectionSection model={this._status} trans={this._trans} />}
+        <UseSignal signal={usage.changed}>
+          {() => (
+            <UsageSection
+              model={usage}
+              trans={this._trans}
+              onShow={onShow}
+              onEmptyTrash={onEmptyTrash}
+              now={Date.now() / 1000}
+            />
+          )}
+        </UseSignal>
+        <UseSignal signal={status.changed}>
+          {() => <ConnectionSection model={status} trans={this._trans} />}
         </UseSignal>
       </div>
     );
   }
 
-  private _status: StatusModel;
+  private _setVisible(visible: boolean): void {
+    this._options.status.setVisible(this, visible);
+    this._options.usage.setVisible(this, visible);
+  }
+
+  private _options: StoragePanel.IOptions;
   private _trans: TranslationBundle;
+  private _clock = 0;
 }
 
 export namespace StoragePanel {
   export interface IOptions {
     status: StatusModel;
+    usage: UsageModel;
     translator: ITranslator;
+    onShow: (path: string) => void;
+    onEmptyTrash: () => void;
   }
 }

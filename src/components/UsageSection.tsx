@@ -1,0 +1,208 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import {
+  deleteIcon,
+  fileIcon,
+  folderIcon,
+  refreshIcon,
+  ToolbarButtonComponent
+} from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import {
+  condenseFolders,
+  formatAge,
+  formatBytes,
+  formatPercent
+} from '../format';
+import { UsageModel } from '../model';
+import { IUsage, IUsageEntry } from '../tokens';
+
+export interface IUsageSectionProps {
+  model: UsageModel;
+  trans: TranslationBundle;
+  /** Open the file browser at a path relative to home (a folder, or a file to select). */
+  onShow: (path: string) => void;
+  /** Ask the user, then empty the trash. */
+  onEmptyTrash: () => void;
+  /** Seconds since the epoch, for "updated N s ago"; re-rendered by the panel's clock. */
+  now: number;
+}
+
+/** Home usage against the quota: the bar, the figures, the largest items and the trash. */
+export function UsageSection(props: IUsageSectionProps): JSX.Element {
+  const { model, trans } = props;
+  const usage = model.usage;
+  return (
+    <section
+      className="jp-DataLake-section jp-DataLake-usage"
+      aria-labelledby="jp-DataLake-usage-heading"
+    >
+      <header className="jp-DataLake-sectionHeader">
+        <h3 id="jp-DataLake-usage-heading">{trans.__('Home')}</h3>
+        <ToolbarButtonComponent
+          icon={refreshIcon}
+          tooltip={trans.__('Scan home again')}
+          onClick={() => void model.rescan()}
+          enabled={!model.isRescanning}
+        />
+      </header>
+      {usage ? (
+        <UsageFigures {...props} usage={usage} />
+      ) : model.error ? (
+        <p className="jp-DataLake-message">{model.error.message}</p>
+      ) : (
+        <p className="jp-DataLake-muted">{trans.__('Measuring home…')}</p>
+      )}
+    </section>
+  );
+}
+
+function UsageFigures(props: IUsageSectionProps & { usage: IUsage }) {
+  const { usage, model, trans, now } = props;
+  const level = model.level ?? 'normal';
+  const percent = usage.percent ?? 0;
+  const ageSeconds = now - Math.max(usage.scanned_at, usage.updated_at);
+  return (
+    <>
+      <div
+        className={`jp-DataLake-usageFigure jp-DataLake-level-${level}`}
+        data-level={level}
+      >
+        <span className="jp-DataLake-used" data-bytes={usage.used}>
+          {formatBytes(usage.used)}
+        </span>{' '}
+        <span className="jp-DataLake-muted">
+          {trans.__('of %1', formatBytes(usage.capacity))}
+        </span>
+        <span className="jp-DataLake-percent">{formatPercent(percent)}</span>
+      </div>
+      <div
+        className={`jp-DataLake-bar jp-DataLake-level-${level}`}
+        role="meter"
+        aria-label={trans.__('Home usage')}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(percent)}
+        aria-valuetext={trans.__(
+          '%1 of %2 used',
+          formatBytes(usage.used),
+          formatBytes(usage.capacity)
+        )}
+      >
+        <div
+          className="jp-DataLake-barFill"
+          style={{ width: `${Math.min(100, percent)}%` }}
+        />
+      </div>
+      <p className="jp-DataLake-muted jp-DataLake-usageMeta">
+        {usage.capacity_source === 'quota'
+          ? trans.__('Quota %1', formatBytes(usage.capacity))
+          : trans.__(
+              'Volume size %1 (no quota configured)',
+              formatBytes(usage.capacity)
+            )}
+        {' · '}
+        {trans.__('%1 free on the volume', formatBytes(usage.volume.free))}
+        {' · '}
+        <span className="jp-DataLake-updated">
+          {usage.refreshing
+            ? trans.__('rescanning…')
+            : trans.__('updated %1 ago', formatAge(ageSeconds))}
+        </span>
+      </p>
+      {usage.unreadable_count > 0 && (
+        <p className="jp-DataLake-warning">
+          {trans._n(
+            '%1 folder could not be read and is not counted: %2',
+            '%1 folders could not be read and are not counted: %2',
+            usage.unreadable_count,
+            usage.unreadable.slice(0, 3).join(', ')
+          )}
+        </p>
+      )}
+      <TrashRow {...props} usage={usage} />
+      <EntryList
+        title={trans.__('Largest folders')}
+        entries={condenseFolders(usage.largest_dirs)}
+        isFolder={true}
+        {...props}
+      />
+      <EntryList
+        title={trans.__('Largest files')}
+        entries={usage.largest_files}
+        isFolder={false}
+        {...props}
+      />
+    </>
+  );
+}
+
+function TrashRow(props: IUsageSectionProps & { usage: IUsage }) {
+  const { usage, trans } = props;
+  const empty = usage.trash.files === 0;
+  return (
+    <div className="jp-DataLake-trash">
+      <deleteIcon.react tag="span" className="jp-DataLake-entryIcon" />
+      <span className="jp-DataLake-trashText">
+        {empty
+          ? trans.__('Trash is empty')
+          : trans._n(
+              'Trash: %2 in %1 file, still counted in home',
+              'Trash: %2 in %1 files, still counted in home',
+              usage.trash.files,
+              formatBytes(usage.trash.bytes)
+            )}
+      </span>
+      {!empty && (
+        <button
+          className="jp-mod-styled jp-mod-warn jp-DataLake-emptyTrash"
+          onClick={props.onEmptyTrash}
+        >
+          {trans.__('Empty trash')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function EntryList(
+  props: IUsageSectionProps & {
+    title: string;
+    entries: IUsageEntry[];
+    isFolder: boolean;
+  }
+) {
+  const { title, entries, isFolder, trans, onShow } = props;
+  if (entries.length === 0) {
+    return null;
+  }
+  const Icon = isFolder ? folderIcon : fileIcon;
+  return (
+    <div className="jp-DataLake-entries">
+      <h4>{title}</h4>
+      <ul aria-label={title}>
+        {entries.map(entry => (
+          <li key={entry.path} className="jp-DataLake-entry" title={entry.path}>
+            <Icon.react tag="span" className="jp-DataLake-entryIcon" />
+            <span className="jp-DataLake-entryPath">
+              {/* The container is right-to-left so that long paths lose their start, not
+                  their name; bdi keeps the path itself left-to-right. */}
+              <bdi>{entry.path}</bdi>
+            </span>
+            <span className="jp-DataLake-entrySize">
+              {formatBytes(entry.bytes)}
+            </span>
+            <button
+              className="jp-DataLake-linkButton"
+              onClick={() => onShow(entry.path)}
+              aria-label={trans.__('Show %1 in file browser', entry.path)}
+              title={trans.__('Show in file browser')}
+            >
+              {trans.__('Show')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * Sizes and states, formatted the same way everywhere: binary units (KiB, MiB, GiB), because
+ * quotas on the platform are Kubernetes quantities (5Gi) and `du -h` speaks the same units.
+ */
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+/** Split a byte count into a value and a binary unit, e.g. 1536 → [1.5, 'KiB']. */
+function scale(bytes: number): [number, string] {
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return [value, UNITS[unit]];
+}
+
+function digits(value: number, unit: string): string {
+  if (unit === 'B') {
+    return String(Math.round(value));
+  }
+  return value < 10 ? value.toFixed(1) : String(Math.round(value));
+}
+
+/** "3.2 GiB", "512 B", "17 MiB". */
+export function formatBytes(bytes: number): string {
+  const [value, unit] = scale(bytes);
+  return `${digits(value, unit)} ${unit}`;
+}
+
+/**
+ * A used/capacity pair in the capacity's unit, as a status bar has room for:
+ * "3.2 / 5.0 GiB".
+ */
+export function formatUsedOfCapacity(used: number, capacity: number): string {
+  const [cap, unit] = scale(capacity);
+  const factor = capacity > 0 ? cap / capacity : 1;
+  const usedValue = used * factor;
+  const show = (v: number) =>
+    unit === 'B' ? String(Math.round(v)) : v.toFixed(1);
+  return `${show(usedValue)} / ${show(cap)} ${unit}`;
+}
+
+export function formatPercent(percent: number): string {
+  return percent < 10 ? `${percent.toFixed(1)}%` : `${Math.round(percent)}%`;
+}
+
+export type UsageLevel = 'normal' | 'warning' | 'critical';
+
+export interface IThresholds {
+  /** Percent of capacity from which usage is a warning. */
+  warning: number;
+  /** Percent of capacity from which usage is critical. */
+  critical: number;
+}
+
+export const DEFAULT_THRESHOLDS: IThresholds = { warning: 80, critical: 95 };
+
+/** The state a usage percentage is in; a threshold reached counts as crossed. */
+export function usageLevel(
+  percent: number,
+  thresholds: IThresholds = DEFAULT_THRESHOLDS
+): UsageLevel {
+  if (percent >= thresholds.critical) {
+    return 'critical';
+  }
+  if (percent >= thresholds.warning) {
+    return 'warning';
+  }
+  return 'normal';
+}
+
+/** Seconds since a moment, rounded to what a person reads: "5 s", "3 min", "2 h". */
+export function formatAge(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) {
+    return `${s} s`;
+  }
+  if (s < 3600) {
+    return `${Math.floor(s / 60)} min`;
+  }
+  return `${Math.floor(s / 3600)} h`;
+}
+
+/**
+ * Drop folders that say nothing their own subfolder does not: `.local` and `.local/share`
+ * when `.local/share/Trash` holds nearly all of both. What is left points at what to clean.
+ */
+export function condenseFolders<T extends { path: string; bytes: number }>(
+  folders: T[],
+  share = 0.9
+): T[] {
+  return folders.filter(
+    folder =>
+      !folders.some(
+        other =>
+          other.path.startsWith(folder.path + '/') &&
+          other.bytes >= share * folder.bytes
+      )
+  );
+}
