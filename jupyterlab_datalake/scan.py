@@ -24,7 +24,9 @@ shared memory. Any failure there falls back to one process.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import gc
 import heapq
 import marshal
 import mmap
@@ -264,7 +266,7 @@ class _Walk:
             node = parent
 
     def merge(self, other: tuple) -> None:
-        """Take in the figures of a forked worker (see ``_worker_figures``)."""
+        """Take in the figures a forked worker reported (see ``_run_worker``)."""
         dirs, file_heap, dir_heap, unreadable, unreadable_count, trash = other
         self.dirs += dirs
         for item in file_heap:
@@ -382,7 +384,10 @@ def _share_units(
         failed = False
         for child in children:
             pid, child[0] = child[0], 0
-            failed = os.waitpid(pid, 0)[1] != 0 or failed
+            # ChildProcessError: reaped by a SIGCHLD handler of the server, after its
+            # figures came in whole.
+            with contextlib.suppress(ChildProcessError):
+                failed = os.waitpid(pid, 0)[1] != 0 or failed
         return None if failed or shared.overflowed() else walk
     finally:
         for pid, read_end in children:
@@ -400,6 +405,13 @@ def _run_worker(parent_walk: _Walk, units: list[list], shared: _SharedState, fd:
     """Body of a forked worker: walk the units it claims, write its figures, exit."""
     status = 1
     try:
+        # A collection would write to every object of the server's heap, copying all of its
+        # pages; everything this process allocates is freed by reference counting anyway.
+        gc.disable()
+        # The server's handlers are not for this process: Ctrl-C or a stop ends it, and
+        # the server, if it lives on, walks again without it.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_DFL)
         walk = _Walk.__new__(_Walk)
         walk.__dict__.update(parent_walk.__dict__)
         walk.first_link = shared.first_link
@@ -439,10 +451,10 @@ class _SharedState:
     """Hard-link set and unit counter shared by forked workers, in anonymous shared memory.
 
     An open-addressing table of inode numbers (0 marks a free slot) behind a process-shared
-    lock; it is sized generously because pages are only allocated when touched.
+    lock: 32 MiB of address space, of which only the pages touched are allocated.
     """
 
-    SLOTS = 1 << 23
+    SLOTS = 1 << 22
     _NEXT_UNIT, _COUNT, _OVERFLOW, _ZERO_INODE, _HEADER = 0, 1, 2, 3, 4
 
     def __init__(self, seen: set[int]) -> None:
@@ -469,7 +481,8 @@ class _SharedState:
                 slots[self._ZERO_INODE] = 1
             return not seen
         mask = self.SLOTS - 1
-        i = (ino ^ (ino >> 23)) & mask
+        # Inodes created together have close numbers and land on the same few pages.
+        i = (ino ^ (ino >> 22)) & mask
         with self._lock:
             while True:
                 value = slots[self._HEADER + i]

@@ -49,6 +49,7 @@ class UsageMonitor:
     result: ScanResult | None = None
     scanned_at: float = 0.0
     updated_at: float = 0.0
+    update_seconds: float | None = None
     _task: asyncio.Task | None = None
     _rescan_after: bool = False
     _pending: dict[str, _Pending] = field(default_factory=dict)
@@ -106,6 +107,7 @@ class UsageMonitor:
 
     def after_save(self, os_path: str) -> None:
         """Apply a save's size change to the cached figure."""
+        started = time.perf_counter()
         before = self._pending.pop(os_path, None)
         if before is None or self.result is None:
             return
@@ -136,6 +138,7 @@ class UsageMonitor:
         self._update_largest_file(relative, st.st_blocks * 512, st.st_size)
         r.largest_dirs.sort(key=lambda e: e.bytes, reverse=True)
         self.updated_at = time.time()
+        self.update_seconds = time.perf_counter() - started
 
     def _update_largest_file(self, relative: str, allocated: int, apparent: int) -> None:
         files = self.result.largest_files
@@ -203,6 +206,8 @@ class UsageMonitor:
             "scanned_at": self.scanned_at,
             "updated_at": self.updated_at,
             "scan_seconds": r.duration,
+            # How long the last save took to fold into the figure (post-save hook), if any.
+            "update_seconds": self.update_seconds,
             "refreshing": self.scanning,
         }
 

@@ -73,6 +73,8 @@ export interface IUsage {
   scanned_at: number;
   updated_at: number;
   scan_seconds: number;
+  /** Seconds the last save took to fold into the figure, or null before any save. */
+  update_seconds: number | null;
   /** True while a rescan runs; the figures are the previous scan's. */
   refreshing: boolean;
 }

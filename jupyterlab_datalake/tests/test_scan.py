@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -174,6 +175,15 @@ def test_totals_match_du(home, tmp_path, mode):
     # Nothing of the 8 MiB outside, the sparse file by its blocks, big.bin once.
     assert result.used < 7 * MiB
     assert result.apparent > 100 * MiB
+
+
+def test_scan_from_a_thread_as_the_server_runs_it(home, tmp_path, mode):
+    results = []
+    thread = threading.Thread(target=lambda: results.append(scan(str(home))))
+    thread.start()
+    thread.join()
+
+    assert_matches_du(results[0], home, tmp_path)
 
 
 def test_counts_files_and_folders_like_find(home, mode):

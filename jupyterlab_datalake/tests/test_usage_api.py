@@ -83,6 +83,7 @@ async def test_a_save_updates_the_figure_without_a_rescan(jp_fetch, home):
     after = await get_usage(jp_fetch)
     assert after["scanned_at"] == before["scanned_at"], "the save must not cause a rescan"
     assert after["updated_at"] > before["updated_at"]
+    assert after["update_seconds"] is not None
     assert after["used"] == du(home)
     assert after["used"] - before["used"] >= 5 * MiB
     assert after["files"] == before["files"] + 1
