@@ -101,6 +101,7 @@ class Settings:
     connect_timeout: float
     scan_interval: float = 600.0
     usage_top: int = 10
+    scan_processes: int = 0
 
     @property
     def endpoint_host(self) -> str | None:
@@ -176,6 +177,12 @@ class DataLake(Configurable):
         "Saves through JupyterLab keep it current in between.",
     )
     usage_top = Integer(10, config=True, help="How many largest folders and files to report.")
+    scan_processes = Integer(
+        0,
+        config=True,
+        help="Processes a usage scan of a large home may use: 0 picks from the CPUs the "
+        "server may use (up to 4), 1 scans in the server process only, without forking.",
+    )
     connect_timeout = Integer(
         5, config=True, help="Seconds to wait for the S3 endpoint before calling it unreachable."
     )
@@ -239,6 +246,7 @@ class DataLake(Configurable):
                 connect_timeout=float(self.connect_timeout),
                 scan_interval=float(self.scan_interval),
                 usage_top=self.usage_top,
+                scan_processes=self.scan_processes,
             )
         except (TraitError, KeyError) as err:
             raise ConfigError(str(err)) from err

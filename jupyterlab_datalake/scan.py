@@ -32,6 +32,7 @@ import marshal
 import mmap
 import os
 import re
+import select
 import signal
 import sys
 import time
@@ -48,6 +49,8 @@ PARALLEL_AFTER = 10_000
 # even out subtrees of different sizes.
 UNITS_PER_WORKER = 4
 MAX_WORKERS = 4
+# Seconds the parent waits for its workers' reports once its own share is done.
+WORKER_TIMEOUT = 600
 # fork() copies the page tables and exit() tears them down, about 7 ms per 100 MiB of
 # resident memory here; past this a server is better off walking alone.
 MAX_FORK_RSS = 1 << 30
@@ -97,7 +100,9 @@ class ScanResult:
     duration: float  # seconds
 
 
-def scan(root: str, top: int = 10, trash: str = ".local/share/Trash") -> ScanResult:
+def scan(
+    root: str, top: int = 10, trash: str = ".local/share/Trash", processes: int = 0
+) -> ScanResult:
     """Walk ``root`` and count its usage; see the module docstring for what is counted.
 
     Raises OSError when ``root`` itself cannot be stat'ed, NotADirectoryError when it is not
@@ -109,7 +114,8 @@ def scan(root: str, top: int = 10, trash: str = ".local/share/Trash") -> ScanRes
     if root_st.st_mode & 0o170000 != 0o040000:
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), root)
     trash_rel = _normalize(trash)
-    workers = _available_cpus()
+    # processes: 0 picks from the CPUs this process may use; 1 never forks.
+    workers = _available_cpus() if processes <= 0 else min(processes, MAX_WORKERS)
     walk = None
     if workers > 1:
         walk = _scan_parallel(root, root_st, top, trash_rel, workers)
@@ -366,9 +372,10 @@ def _share_units(
                 break
             walk.depth_first([units[i]])
         results = []
+        deadline = time.monotonic() + WORKER_TIMEOUT
         for child in children:
             read_end, child[1] = child[1], -1
-            results.append(_read_all(read_end))
+            results.append(_read_all(read_end, deadline))
         try:
             figures = [marshal.loads(data) for data in results]
         except (EOFError, ValueError, TypeError):
@@ -557,10 +564,15 @@ def _resident_bytes() -> int:
         return 0
 
 
-def _read_all(fd: int) -> bytes:
+def _read_all(fd: int, deadline: float) -> bytes:
+    """A worker's report; empty, which counts as a failed worker, if it is not in by the
+    deadline: a stuck worker must cost a single-process walk, not a scan that never ends."""
     chunks = []
     try:
         while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                return b""
             chunk = os.read(fd, 1 << 16)
             if not chunk:
                 break

@@ -34,6 +34,7 @@ class DataLakeService:
                 quota=settings.home_quota,
                 top=settings.usage_top,
                 max_age=settings.scan_interval,
+                processes=settings.scan_processes,
                 contents_root=contents_root,
             )
             if settings

@@ -45,6 +45,7 @@ class UsageMonitor:
     quota: int | None
     top: int = 10
     max_age: float = 600.0
+    processes: int = 0
     contents_root: str | None = None
     result: ScanResult | None = None
     scanned_at: float = 0.0
@@ -80,7 +81,9 @@ class UsageMonitor:
         while True:
             self._rescan_after = False
             loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(None, scan, self.home, self.top, TRASH)
+            result = await loop.run_in_executor(
+                None, scan, self.home, self.top, TRASH, self.processes
+            )
             if self._rescan_after:
                 # A save landed while the walk was under way: the walk may or may not have seen
                 # it, so neither the result nor the delta can be trusted. Walk again.

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,7 @@ class Mode:
 
 
 @pytest.fixture(params=["one process", "forked workers"])
-def mode(request, monkeypatch) -> Mode:
+def mode(request, monkeypatch) -> Iterator[Mode]:
     """Run the scan in one process, or split it between three from the first folder on."""
     mode = Mode(request.param)
     if mode.name == "one process":
@@ -446,6 +447,31 @@ def test_a_failed_worker_means_one_more_walk_not_wrong_figures(home, monkeypatch
     monkeypatch.setattr(scan_module._SharedState, "next_unit", next_unit_after_the_worker)
 
     assert_matches_du(scan(str(home)), home, tmp_path)
+
+
+def test_a_stuck_worker_means_one_more_walk_not_a_scan_that_never_ends(home, monkeypatch, tmp_path):
+    monkeypatch.setattr(scan_module, "_available_cpus", lambda: 2)
+    monkeypatch.setattr(scan_module, "PARALLEL_AFTER", 0)
+    monkeypatch.setattr(scan_module, "UNITS_PER_WORKER", 1)
+    monkeypatch.setattr(scan_module, "WORKER_TIMEOUT", 1)
+
+    def stuck_worker(walk, units, shared, fd):
+        shared.next_unit()  # takes a subtree, then never reports
+        time.sleep(3600)
+
+    monkeypatch.setattr(scan_module, "_run_worker", stuck_worker)
+    assert_matches_du(scan(str(home)), home, tmp_path)
+
+
+def test_one_process_when_configured(home, monkeypatch, tmp_path):
+    monkeypatch.setattr(scan_module, "_available_cpus", lambda: 4)
+    monkeypatch.setattr(scan_module, "PARALLEL_AFTER", 0)
+
+    def no_fork():
+        raise AssertionError("processes=1 must not fork")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert_matches_du(scan(str(home), processes=1), home, tmp_path)
 
 
 def test_a_full_hard_link_table_means_one_more_walk(home, monkeypatch, tmp_path):
