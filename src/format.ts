@@ -39,6 +39,10 @@ export function formatUsedOfCapacity(used: number, capacity: number): string {
   const usedValue = used * factor;
   const show = (v: number) =>
     unit === 'B' ? String(Math.round(v)) : v.toFixed(1);
+  if (unit !== 'B' && usedValue < 0.1) {
+    // "0.0 / 5.0 GiB" would hide a real, small figure.
+    return `${formatBytes(used)} / ${show(cap)} ${unit}`;
+  }
   return `${show(usedValue)} / ${show(cap)} ${unit}`;
 }
 

@@ -35,6 +35,9 @@ describe('formatUsedOfCapacity', () => {
     expect(formatUsedOfCapacity(300 * 1024 ** 2, 5 * GiB)).toBe(
       '0.3 / 5.0 GiB'
     );
+    expect(formatUsedOfCapacity(3.5 * 1024 ** 2, 5 * GiB)).toBe(
+      '3.5 MiB / 5.0 GiB'
+    );
     expect(formatUsedOfCapacity(12 * 1024 ** 2, 20 * 1024 ** 2)).toBe(
       '12.0 / 20.0 MiB'
     );

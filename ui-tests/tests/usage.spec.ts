@@ -146,7 +146,9 @@ test.describe('Home usage', () => {
     page
   }) => {
     const item = page.locator('.jp-DataLake-statusButton');
-    await expect(item).toHaveText(/^Home \d+\.\d \/ 200\.0 MiB$/);
+    await expect(item).toHaveText(
+      /^Home (\d+\.\d|\d+(\.\d)? [KM]iB) \/ 200\.0 MiB$/
+    );
     await expect(page.getByRole('region', { name: 'Storage' })).toBeHidden();
     await item.click();
     await expect(page.getByRole('region', { name: 'Storage' })).toBeVisible();
