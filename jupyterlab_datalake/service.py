@@ -15,6 +15,7 @@ from traitlets import TraitError
 from ._version import __version__
 from .config import ConfigError, DataLake, Settings
 from .lake import Connection, Lake, invalid_config
+from .saves import watch_saves
 from .usage import UsageMonitor
 
 
@@ -83,19 +84,9 @@ class DataLakeService:
         }
 
     def watch_saves(self, contents_manager) -> None:
-        """Keep the usage figure current from saves through the Contents API."""
-        usage = self.usage
-        if usage is None:
-            return
-
-        def before_save(model, path, contents_manager, **kwargs):
-            usage.before_save(contents_manager._get_os_path(path))
-
-        def after_save(model, os_path, contents_manager, **kwargs):
-            usage.after_save(os_path)
-
-        contents_manager.register_pre_save_hook(before_save)
-        contents_manager.register_post_save_hook(after_save)
+        """Keep the usage figure current from saves, and explain saves that fail for space."""
+        if self.usage is not None:
+            watch_saves(contents_manager, self.usage)
 
     def close(self) -> None:
         if self.lake:

@@ -51,6 +51,7 @@ class UsageMonitor:
     scanned_at: float = 0.0
     updated_at: float = 0.0
     update_seconds: float | None = None
+    last_save_error: dict[str, Any] | None = None
     _task: asyncio.Task | None = None
     _rescan_after: bool = False
     _pending: dict[str, _Pending] = field(default_factory=dict)
@@ -154,6 +155,12 @@ class UsageMonitor:
         files.sort(key=lambda e: e.bytes, reverse=True)
         del files[self.top :]
 
+    def save_failed(self, path: str, reason: str) -> None:
+        """Remember a save the disk or quota refused, for the frontend to explain."""
+        self.last_save_error = {"path": path, "reason": reason, "at": time.time()}
+        # The disk is full now, whatever the cached figure says: see it at the next request.
+        self.scanned_at = 0.0
+
     # ----- trash ----------------------------------------------------------------------------
 
     async def empty_trash(self) -> dict[str, Any]:
@@ -212,6 +219,7 @@ class UsageMonitor:
             # How long the last save took to fold into the figure (post-save hook), if any.
             "update_seconds": self.update_seconds,
             "refreshing": self.scanning,
+            "last_save_error": self.last_save_error,
         }
 
     def _home_in_contents(self) -> str | None:

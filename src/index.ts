@@ -21,6 +21,7 @@ import { UsageStatus } from './components/UsageStatus';
 import { DEFAULT_THRESHOLDS, formatBytes, IThresholds } from './format';
 import { storageIcon } from './icons';
 import { StatusModel, UsageModel } from './model';
+import { FailedSaveExplainer, QuotaNotifier } from './notifications';
 import { CommandIDs, PANEL_ID, PLUGIN_ID } from './tokens';
 
 /** Core sidebar panels use ranks below 1000; extensions go after them. */
@@ -92,6 +93,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
 
     const openPanel = () => app.shell.activateById(PANEL_ID);
+    const quotaActions = {
+      openPanel,
+      showLargestFiles: () => {
+        openPanel();
+        panel.node
+          .querySelector('.jp-DataLake-largestFiles')
+          ?.scrollIntoView({ block: 'start' });
+      }
+    };
 
     /** Paths in the usage view are relative to home; the file browser's are to its root. */
     const showInFileBrowser = (relative: string) => {
@@ -160,6 +170,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     app.shell.add(panel, 'left', { rank: PANEL_RANK });
     restorer?.add(panel, PANEL_ID);
+
+    new QuotaNotifier(usage, trans, quotaActions);
+    new FailedSaveExplainer(api, usage, trans, quotaActions).attach(
+      app.docRegistry
+    );
 
     if (statusBar) {
       const item = new UsageStatus(usage, trans, openPanel);

@@ -77,6 +77,8 @@ export interface IUsage {
   update_seconds: number | null;
   /** True while a rescan runs; the figures are the previous scan's. */
   refreshing: boolean;
+  /** The last save the disk or quota refused, if any; `at` is seconds since the epoch. */
+  last_save_error: { path: string; reason: string; at: number } | null;
 }
 
 /** `POST /datalake/trash/empty` */

@@ -14,7 +14,7 @@ configure_jupyter_server(c)  # noqa: F821
 home = os.environ["DATALAKE_UI_HOME"]
 c.ServerApp.root_dir = home  # noqa: F821
 c.DataLake.home_dir = home  # noqa: F821
-c.DataLake.home_quota = "200Mi"  # noqa: F821
+c.DataLake.home_quota = "20Mi"  # noqa: F821 - small, so that tests can cross thresholds
 
 c.ServerApp.allow_root = True  # noqa: F821 - CI runs as root
 c.DataLake.username = "galata"  # noqa: F821

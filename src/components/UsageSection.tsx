@@ -128,6 +128,7 @@ function UsageFigures(props: IUsageSectionProps & { usage: IUsage }) {
         {...props}
       />
       <EntryList
+        className="jp-DataLake-largestFiles"
         title={trans.__('Largest files')}
         entries={usage.largest_files}
         isFolder={false}
@@ -168,17 +169,18 @@ function TrashRow(props: IUsageSectionProps & { usage: IUsage }) {
 function EntryList(
   props: IUsageSectionProps & {
     title: string;
+    className?: string;
     entries: IUsageEntry[];
     isFolder: boolean;
   }
 ) {
-  const { title, entries, isFolder, trans, onShow } = props;
+  const { title, className, entries, isFolder, trans, onShow } = props;
   if (entries.length === 0) {
     return null;
   }
   const Icon = isFolder ? folderIcon : fileIcon;
   return (
-    <div className="jp-DataLake-entries">
+    <div className={`jp-DataLake-entries ${className ?? ''}`}>
       <h4>{title}</h4>
       <ul aria-label={title}>
         {entries.map(entry => (

@@ -61,7 +61,7 @@ test.describe('Home usage', () => {
     await expect(panel.locator('.jp-DataLake-used')).toHaveText(
       formatBytes(expected)
     );
-    await expect(panel.getByText('Quota 200 MiB')).toBeVisible();
+    await expect(panel.getByText('Quota 20 MiB')).toBeVisible();
     await panel.screenshot({
       path: path.resolve(
         __dirname,
@@ -147,7 +147,7 @@ test.describe('Home usage', () => {
   }) => {
     const item = page.locator('.jp-DataLake-statusButton');
     await expect(item).toHaveText(
-      /^Home (\d+\.\d|\d+(\.\d)? [KM]iB) \/ 200\.0 MiB$/
+      /^Home (\d+\.\d|\d+(\.\d)? [KM]iB) \/ 20\.0 MiB$/
     );
     await expect(page.getByRole('region', { name: 'Storage' })).toBeHidden();
     await item.click();

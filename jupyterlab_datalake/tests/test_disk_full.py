@@ -1,0 +1,85 @@
+"""A save that fails because the disk is full: a clear 507, nothing lost, and saving again
+works once space is freed. The home is a real 4 MiB tmpfs, filled for real."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import subprocess
+import uuid
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+MiB = 1024**2
+
+
+@pytest.fixture
+def jp_root_dir(tmp_path):
+    root = tmp_path / f"small-home-{uuid.uuid4().hex[:8]}"
+    root.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(root)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
+    yield root
+    subprocess.run(["umount", "-l", str(root)], check=False)
+
+
+@pytest.fixture
+def datalake_overrides(jp_root_dir):
+    return {"home_dir": str(jp_root_dir), "home_quota": "4Mi"}
+
+
+def fill(root) -> None:
+    """Write until the volume is full."""
+    fd = os.open(root / "filler.bin", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        chunk = b"\0" * 4096
+        while True:
+            os.write(fd, chunk)
+    except OSError as error:
+        assert error.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+
+
+async def put_text(jp_fetch, name: str, text: str):
+    body = json.dumps({"type": "file", "format": "text", "content": text})
+    return await jp_fetch("api", "contents", name, method="PUT", body=body)
+
+
+async def test_full_disk_save_is_507_keeps_the_file_and_works_after_freeing(jp_fetch, jp_root_dir):
+    original = "first version\n"
+    assert (await put_text(jp_fetch, "notes.txt", original)).code == 201
+    fill(jp_root_dir)
+
+    with pytest.raises(HTTPClientError) as info:
+        await put_text(jp_fetch, "notes.txt", "second version\n" * 50_000)
+    assert info.value.code == 507
+    message = json.loads(info.value.response.body)["message"]
+    assert "No space left on device" in message
+    assert "notes.txt" in message
+    # Nothing lost: the file on disk is still the last good save.
+    assert (jp_root_dir / "notes.txt").read_text() == original
+
+    usage = json.loads((await jp_fetch("datalake", "usage")).body)
+    assert usage["last_save_error"]["path"] == "notes.txt"
+    assert usage["last_save_error"]["reason"] == "No space left on device"
+
+    (jp_root_dir / "filler.bin").unlink()
+    assert (await put_text(jp_fetch, "notes.txt", "second version\n" * 50_000)).code == 200
+    assert (jp_root_dir / "notes.txt").read_text() == "second version\n" * 50_000
+
+
+async def test_other_save_errors_keep_jupyter_servers_own_answer(jp_fetch, jp_root_dir):
+    (jp_root_dir / "locked").mkdir()
+    (jp_root_dir / "locked" / "x.txt").write_text("x")
+    with pytest.raises(HTTPClientError) as info:
+        # Saving a file over a folder fails for a reason that is not space.
+        await put_text(jp_fetch, "locked", "text")
+    assert info.value.code != 507

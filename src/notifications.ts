@@ -1,0 +1,147 @@
+import { Notification } from '@jupyterlab/apputils';
+import { DocumentRegistry } from '@jupyterlab/docregistry';
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import { DataLakeAPI } from './api';
+import { UsageModel } from './model';
+import { diskFullMessage, quotaMessage, ThresholdWatcher } from './quota';
+
+export interface IQuotaActions {
+  openPanel: () => void;
+  showLargestFiles: () => void;
+}
+
+/** The buttons every storage notification offers. */
+function storageButtons(
+  trans: TranslationBundle,
+  actions: IQuotaActions
+): Notification.IAction[] {
+  return [
+    { label: trans.__('Open Storage panel'), callback: actions.openPanel },
+    {
+      label: trans.__('Show largest files'),
+      callback: actions.showLargestFiles
+    }
+  ];
+}
+
+/**
+ * Tells the user, once per upward crossing, that home is filling up. Notifications go through
+ * JupyterLab's notification manager, so do-not-disturb mode keeps them in the notification
+ * centre without a toast.
+ */
+export class QuotaNotifier {
+  constructor(
+    private readonly _usage: UsageModel,
+    private readonly _trans: TranslationBundle,
+    private readonly _actions: IQuotaActions
+  ) {
+    _usage.changed.connect(this._check, this);
+  }
+
+  private _check(): void {
+    const usage = this._usage.usage;
+    // `changed` also fires when a request starts or a setting changes; judge each figure once.
+    if (!usage || usage.percent === null || usage === this._last) {
+      return;
+    }
+    this._last = usage;
+    const level = this._watcher.update(usage.percent, this._usage.thresholds);
+    if (level === null || level === 'normal') {
+      return;
+    }
+    const options = {
+      autoClose: false as const,
+      actions: storageButtons(this._trans, this._actions)
+    };
+    const message = quotaMessage(level, usage, this._trans);
+    if (level === 'warning') {
+      Notification.warning(message, options);
+    } else {
+      Notification.error(message, options);
+    }
+  }
+
+  private _watcher = new ThresholdWatcher();
+  private _last: unknown = null;
+}
+
+/**
+ * A document registry extension that explains saves which failed for lack of space. The
+ * document itself is left alone: JupyterLab keeps it open and dirty, so nothing is lost.
+ */
+export class FailedSaveExplainer implements DocumentRegistry.IWidgetExtension<
+  any,
+  any
+> {
+  constructor(
+    private readonly _api: DataLakeAPI,
+    private readonly _usage: UsageModel,
+    private readonly _trans: TranslationBundle,
+    private readonly _actions: IQuotaActions
+  ) {}
+
+  /** Watch every kind of document, including those whose factories register later. */
+  attach(registry: DocumentRegistry): void {
+    const add = (name: string) => {
+      if (!this._factories.has(name.toLowerCase())) {
+        this._factories.add(name.toLowerCase());
+        registry.addWidgetExtension(name, this);
+      }
+    };
+    for (const factory of registry.widgetFactories()) {
+      add(factory.name);
+    }
+    registry.changed.connect((_, change) => {
+      if (
+        change.type === 'widgetFactory' &&
+        change.change === 'added' &&
+        change.name
+      ) {
+        add(change.name);
+      }
+    });
+  }
+
+  createNew(_: unknown, context: DocumentRegistry.IContext<any>): void {
+    // One context can back several widgets (a notebook opened twice); explain once.
+    if (this._contexts.has(context)) {
+      return;
+    }
+    this._contexts.add(context);
+    let started = 0;
+    context.saveState.connect((_, state) => {
+      if (state === 'started') {
+        started = Date.now() / 1000;
+      } else if (state === 'failed') {
+        void this._explain(context.path, started);
+      }
+    });
+  }
+
+  private async _explain(path: string, started: number): Promise<void> {
+    let usage;
+    try {
+      usage = await this._api.getUsage();
+    } catch {
+      return; // JupyterLab's own save error is still shown
+    }
+    const failure = usage.last_save_error;
+    // Browser and server clocks may differ a little; a failure recorded for this path
+    // around the time this save started is this save's.
+    if (!failure || failure.path !== path || failure.at < started - 60) {
+      return;
+    }
+    void this._usage.refresh();
+    Notification.error(
+      diskFullMessage(path, failure.reason, usage, this._trans),
+      {
+        autoClose: false,
+        actions: storageButtons(this._trans, this._actions)
+      }
+    );
+  }
+
+  private _factories = new Set<string>();
+  private _contexts = new WeakSet<object>();
+}
