@@ -14,7 +14,7 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
 from .service import DataLakeService
-from .usage import UsageMonitor
+from .usage import UsageMonitor, free_space_at
 
 
 class DataLakeHandler(APIHandler):
@@ -54,6 +54,17 @@ class TrashEmptyHandler(DataLakeHandler):
         self.write_json(await self.require_usage().empty_trash())
 
 
+class SpaceHandler(DataLakeHandler):
+    """Room left where a file would be saved, for the check before a large save."""
+
+    @tornado.web.authenticated
+    def get(self) -> None:
+        path = self.get_query_argument("path", "")
+        os_path = self.contents_manager._get_os_path(path.strip("/"))
+        volume = free_space_at(os_path)
+        self.write_json({"path": path, "free": volume.free, "total": volume.total})
+
+
 def setup_handlers(web_app) -> None:
     base = url_path_join(web_app.settings["base_url"], "datalake")
     web_app.add_handlers(
@@ -62,5 +73,6 @@ def setup_handlers(web_app) -> None:
             (url_path_join(base, "status"), StatusHandler),
             (url_path_join(base, "usage"), UsageHandler),
             (url_path_join(base, "trash", "empty"), TrashEmptyHandler),
+            (url_path_join(base, "space"), SpaceHandler),
         ],
     )

@@ -32,6 +32,15 @@ def volume_of(path: str) -> Volume:
     return Volume(total=st.f_blocks * st.f_frsize, free=st.f_bavail * st.f_frsize)
 
 
+def free_space_at(os_path: str) -> Volume:
+    """The volume that a file at os_path would be written to: that of its nearest existing
+    folder, which may be a mount inside home with less room than home itself."""
+    folder = os.path.dirname(os.path.abspath(os_path))
+    while not os.path.isdir(folder) and folder != os.path.dirname(folder):
+        folder = os.path.dirname(folder)
+    return volume_of(folder)
+
+
 @dataclass
 class _Pending:
     allocated: int

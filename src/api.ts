@@ -1,7 +1,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { IStatus, ITrashEmptied, IUsage } from './tokens';
+import { ISpace, IStatus, ITrashEmptied, IUsage } from './tokens';
 
 /** The namespace of the server extension's routes. */
 export const API_NAMESPACE = 'datalake';
@@ -73,6 +73,16 @@ export class DataLakeAPI {
     const query = refresh ? '?refresh=1' : '';
     return requestAPI<IUsage>(
       `usage${query}`,
+      { method: 'GET' },
+      this._settings
+    );
+  }
+
+  /** Room left on the volume a file at `path` (a file browser path) would be written to. */
+  getSpace(path: string): Promise<ISpace> {
+    const query = new URLSearchParams({ path }).toString();
+    return requestAPI<ISpace>(
+      `space?${query}`,
       { method: 'GET' },
       this._settings
     );

@@ -21,7 +21,7 @@ import { UsageStatus } from './components/UsageStatus';
 import { DEFAULT_THRESHOLDS, formatBytes, IThresholds } from './format';
 import { storageIcon } from './icons';
 import { StatusModel, UsageModel } from './model';
-import { FailedSaveExplainer, QuotaNotifier } from './notifications';
+import { QuotaNotifier, SaveGuard } from './notifications';
 import { CommandIDs, PANEL_ID, PLUGIN_ID } from './tokens';
 
 /** Core sidebar panels use ranks below 1000; extensions go after them. */
@@ -172,9 +172,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer?.add(panel, PANEL_ID);
 
     new QuotaNotifier(usage, trans, quotaActions);
-    new FailedSaveExplainer(api, usage, trans, quotaActions).attach(
-      app.docRegistry
-    );
+    new SaveGuard(api, usage, trans, quotaActions).attach(app.docRegistry);
 
     if (statusBar) {
       const item = new UsageStatus(usage, trans, openPanel);

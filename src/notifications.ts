@@ -1,9 +1,10 @@
-import { Notification } from '@jupyterlab/apputils';
+import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { DataLakeAPI } from './api';
 import { UsageModel } from './model';
+import { formatBytes } from './format';
 import { diskFullMessage, quotaMessage, ThresholdWatcher } from './quota';
 
 export interface IQuotaActions {
@@ -67,13 +68,12 @@ export class QuotaNotifier {
 }
 
 /**
- * A document registry extension that explains saves which failed for lack of space. The
- * document itself is left alone: JupyterLab keeps it open and dirty, so nothing is lost.
+ * A document registry extension around saves. Before a save it checks that the document fits
+ * on the volume it goes to, and if not asks whether to save anyway or free space first; after
+ * a save that failed for lack of space it explains what happened. The document itself is left
+ * alone: JupyterLab keeps it open and dirty, so nothing is lost.
  */
-export class FailedSaveExplainer implements DocumentRegistry.IWidgetExtension<
-  any,
-  any
-> {
+export class SaveGuard implements DocumentRegistry.IWidgetExtension<any, any> {
   constructor(
     private readonly _api: DataLakeAPI,
     private readonly _usage: UsageModel,
@@ -110,6 +110,12 @@ export class FailedSaveExplainer implements DocumentRegistry.IWidgetExtension<
     }
     this._contexts.add(context);
     let started = 0;
+    const save = context.save.bind(context);
+    context.save = async () => {
+      if (await this._fits(context)) {
+        return save();
+      }
+    };
     context.saveState.connect((_, state) => {
       if (state === 'started') {
         started = Date.now() / 1000;
@@ -117,6 +123,53 @@ export class FailedSaveExplainer implements DocumentRegistry.IWidgetExtension<
         void this._explain(context.path, started);
       }
     });
+  }
+
+  /**
+   * Whether to go on with a save: yes when the document fits, when its size cannot be told,
+   * or when the user says to save anyway. A failure of this check never blocks a save.
+   */
+  private async _fits(
+    context: DocumentRegistry.IContext<any>
+  ): Promise<boolean> {
+    const size = documentSize(context);
+    if (size === null) {
+      return true;
+    }
+    let free: number;
+    try {
+      free = (await this._api.getSpace(context.path)).free;
+    } catch {
+      return true;
+    }
+    if (size <= free) {
+      return true;
+    }
+    if (this._asking.has(context)) {
+      return false; // an autosave while the question is open waits for the answer
+    }
+    this._asking.add(context);
+    try {
+      const answer = await showDialog({
+        title: this._trans.__('Not enough space to save'),
+        body: this._trans.__(
+          '%1 is about %2, but only %3 is free where it is saved. The save will probably fail. Your changes stay open either way.',
+          context.path,
+          formatBytes(size),
+          formatBytes(free)
+        ),
+        buttons: [
+          Dialog.cancelButton({ label: this._trans.__('Free space first') }),
+          Dialog.warnButton({ label: this._trans.__('Save anyway') })
+        ]
+      });
+      if (!answer.button.accept) {
+        this._actions.showLargestFiles();
+      }
+      return answer.button.accept;
+    } finally {
+      this._asking.delete(context);
+    }
   }
 
   private async _explain(path: string, started: number): Promise<void> {
@@ -144,4 +197,22 @@ export class FailedSaveExplainer implements DocumentRegistry.IWidgetExtension<
 
   private _factories = new Set<string>();
   private _contexts = new WeakSet<object>();
+  private _asking = new WeakSet<object>();
+}
+
+/** Bytes the document will take on disk, as the server writes it; null when unknown. */
+export function documentSize(
+  context: DocumentRegistry.IContext<any>
+): number | null {
+  const model = context.model;
+  if (!model) {
+    return null;
+  }
+  // Notebooks are written as JSON, other text documents as their text.
+  const text =
+    context.contentsModel?.type === 'notebook' ||
+    context.path.endsWith('.ipynb')
+      ? JSON.stringify(model.toJSON(), null, 1)
+      : model.toString();
+  return new Blob([text]).size;
 }

@@ -81,6 +81,14 @@ export interface IUsage {
   last_save_error: { path: string; reason: string; at: number } | null;
 }
 
+/** `GET /datalake/space?path=…` */
+export interface ISpace {
+  path: string;
+  /** Bytes free (statvfs f_bavail) on the volume the file would be written to. */
+  free: number;
+  total: number;
+}
+
 /** `POST /datalake/trash/empty` */
 export interface ITrashEmptied extends IUsage {
   freed: number;

@@ -83,3 +83,19 @@ async def test_other_save_errors_keep_jupyter_servers_own_answer(jp_fetch, jp_ro
         # Saving a file over a folder fails for a reason that is not space.
         await put_text(jp_fetch, "locked", "text")
     assert info.value.code != 507
+
+
+async def test_space_reports_the_room_where_the_file_would_go(jp_fetch, jp_root_dir):
+    (jp_root_dir / "sub").mkdir()
+    space = json.loads((await jp_fetch("datalake", "space", params={"path": "sub/new.ipynb"})).body)
+    assert space["total"] == 4 * MiB
+    assert 0 < space["free"] <= 4 * MiB
+    fill(jp_root_dir)
+    full = json.loads((await jp_fetch("datalake", "space", params={"path": "sub/new.ipynb"})).body)
+    assert full["free"] < 64 * 1024
+
+
+async def test_space_refuses_paths_outside_the_file_browser(jp_fetch):
+    with pytest.raises(HTTPClientError) as info:
+        await jp_fetch("datalake", "space", params={"path": "../../etc/passwd"})
+    assert info.value.code == 404

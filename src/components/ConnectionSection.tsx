@@ -1,9 +1,9 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { refreshIcon, ToolbarButtonComponent } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { StatusModel } from '../model';
 import { ConnectionState } from '../tokens';
+import { Section } from './Section';
 
 /** A short title for each connection state, in the user's language. */
 export function connectionTitle(
@@ -56,19 +56,13 @@ export function ConnectionSection(props: IConnectionSectionProps): JSX.Element {
   const ok = state === 'ok';
 
   return (
-    <section
-      className="jp-DataLake-section jp-DataLake-connection"
-      aria-labelledby="jp-DataLake-connection-heading"
+    <Section
+      id="connection"
+      title={trans.__('Data lake')}
+      refreshTooltip={trans.__('Check the connection again')}
+      onRefresh={() => void model.refresh()}
+      refreshEnabled={!model.isFetching}
     >
-      <header className="jp-DataLake-sectionHeader">
-        <h3 id="jp-DataLake-connection-heading">{trans.__('Data lake')}</h3>
-        <ToolbarButtonComponent
-          icon={refreshIcon}
-          tooltip={trans.__('Check the connection again')}
-          onClick={() => void model.refresh()}
-          enabled={!model.isFetching}
-        />
-      </header>
       <div
         className={`jp-DataLake-connectionState jp-DataLake-state-${state}`}
         data-state={state}
@@ -119,6 +113,6 @@ export function ConnectionSection(props: IConnectionSectionProps): JSX.Element {
           </button>
         </div>
       )}
-    </section>
+    </Section>
   );
 }

@@ -1,11 +1,5 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import {
-  deleteIcon,
-  fileIcon,
-  folderIcon,
-  refreshIcon,
-  ToolbarButtonComponent
-} from '@jupyterlab/ui-components';
+import { deleteIcon, fileIcon, folderIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import {
@@ -16,6 +10,7 @@ import {
 } from '../format';
 import { UsageModel } from '../model';
 import { IUsage, IUsageEntry } from '../tokens';
+import { Section } from './Section';
 
 export interface IUsageSectionProps {
   model: UsageModel;
@@ -33,19 +28,13 @@ export function UsageSection(props: IUsageSectionProps): JSX.Element {
   const { model, trans } = props;
   const usage = model.usage;
   return (
-    <section
-      className="jp-DataLake-section jp-DataLake-usage"
-      aria-labelledby="jp-DataLake-usage-heading"
+    <Section
+      id="usage"
+      title={trans.__('Home')}
+      refreshTooltip={trans.__('Scan home again')}
+      onRefresh={() => void model.rescan()}
+      refreshEnabled={!model.isRescanning}
     >
-      <header className="jp-DataLake-sectionHeader">
-        <h3 id="jp-DataLake-usage-heading">{trans.__('Home')}</h3>
-        <ToolbarButtonComponent
-          icon={refreshIcon}
-          tooltip={trans.__('Scan home again')}
-          onClick={() => void model.rescan()}
-          enabled={!model.isRescanning}
-        />
-      </header>
       {usage ? (
         <UsageFigures {...props} usage={usage} />
       ) : model.error ? (
@@ -53,7 +42,7 @@ export function UsageSection(props: IUsageSectionProps): JSX.Element {
       ) : (
         <p className="jp-DataLake-muted">{trans.__('Measuring home…')}</p>
       )}
-    </section>
+    </Section>
   );
 }
 

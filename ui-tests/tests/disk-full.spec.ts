@@ -76,6 +76,12 @@ test.describe('A save that fails because the disk is full', () => {
     }
 
     await page.keyboard.press('Control+s');
+    // The check before the save sees that the disk is full and asks first.
+    const question = page
+      .locator('.jp-Dialog')
+      .filter({ hasText: 'Not enough space to save' });
+    await expect(question).toBeVisible();
+    await question.getByRole('button', { name: 'Save anyway' }).click();
     const toast = page
       .locator('.Toastify__toast')
       .filter({ hasText: 'could not be saved' });
@@ -86,10 +92,11 @@ test.describe('A save that fails because the disk is full', () => {
     await expect(toast).toContainText('your home is full');
     await expect(toast).toContainText('not lost');
     // JupyterLab's own error dialog comes too; close it like a user would.
-    const dialog = page.locator('.jp-Dialog');
-    if (await dialog.isVisible()) {
-      await dialog.getByRole('button').last().click();
-    }
+    const dialog = page
+      .locator('.jp-Dialog')
+      .filter({ hasText: 'File Save Error' });
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole('button').last().click();
 
     // The notebook is still open, still dirty, and still has the work in it.
     const tab = page.locator('.lm-TabBar-tab.jp-mod-current');
@@ -112,5 +119,54 @@ test.describe('A save that fails because the disk is full', () => {
     expect([].concat(saved.cells[0].source).join('')).toBe(
       "result = 'kept after a full disk'"
     );
+  });
+
+  test('asks before saving a document that will not fit, and keeps it when told to wait', async ({
+    page
+  }) => {
+    const target = path.join(mountPoint, 'analysis.ipynb');
+    const notebook = JSON.parse(fs.readFileSync(target, 'utf8'));
+    notebook.cells.push({
+      // A raw cell of many short lines: large on disk, light for the browser to show.
+      cell_type: 'raw',
+      id: 'r1',
+      metadata: {},
+      source: `${'x'.repeat(79)}\n`.repeat(4000)
+    });
+    fs.writeFileSync(target, JSON.stringify(notebook));
+    await page.notebook.openByPath(`${folder}/analysis.ipynb`);
+    await page.notebook.setCell(0, 'code', 'total = 42');
+
+    // Leave less room than the notebook needs, but not none.
+    const fd = fs.openSync(filler, 'w');
+    const free = () => {
+      const stats = fs.statfsSync(mountPoint);
+      return stats.bavail * stats.bsize;
+    };
+    try {
+      const chunk = Buffer.alloc(16 * 1024);
+      while (free() > 100 * 1024) {
+        fs.writeSync(fd, chunk);
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    const before = fs.readFileSync(target, 'utf8');
+
+    await page.keyboard.press('Control+s');
+    const question = page
+      .locator('.jp-Dialog')
+      .filter({ hasText: 'Not enough space to save' });
+    await expect(question).toBeVisible();
+    await expect(question).toContainText(`${folder}/analysis.ipynb is about`);
+    await question.getByRole('button', { name: 'Free space first' }).click();
+
+    // Nothing was written, the work is still open, and the Storage panel shows where to look.
+    await expect(page.getByRole('region', { name: 'Storage' })).toBeVisible();
+    await expect(
+      page.locator('.lm-TabBar-tab.jp-mod-current').first()
+    ).toHaveClass(/jp-mod-dirty/);
+    expect(fs.readFileSync(target, 'utf8')).toBe(before);
+    expect(await page.notebook.getCellTextInput(0)).toBe('total = 42');
   });
 });

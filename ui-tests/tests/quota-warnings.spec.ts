@@ -1,4 +1,9 @@
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import {
+  expect,
+  galata,
+  IJupyterLabPageFixture,
+  test
+} from '@jupyterlab/galata';
 
 const PANEL_ID = 'jp-datalake-storage';
 const QUOTA = 20 * 1024 * 1024; // set in jupyter_server_test_config.py
@@ -53,22 +58,25 @@ function toasts(page: IJupyterLabPageFixture, text: RegExp) {
   return page.locator('.Toastify__toast').filter({ hasText: text });
 }
 
-test.describe('Quota warnings on save', () => {
-  test.beforeEach(async ({ page }) => {
-    // Start from an empty trash, so that earlier tests' deleted files do not count.
-    await page.request.post('/datalake/trash/empty');
-    await page.sidebar.openTab(PANEL_ID);
-    await expect(page.locator('.jp-DataLake-used')).toBeVisible();
-    await page.getByTitle('Scan home again').click();
-    await expect(page.getByTitle('Scan home again')).toBeEnabled();
-  });
+/** Start from an empty trash, so that earlier tests' deleted files do not count. */
+async function startClean(page: IJupyterLabPageFixture) {
+  await page.request.post('/datalake/trash/empty');
+  await page.sidebar.openTab(PANEL_ID);
+  await expect(page.locator('.jp-DataLake-used')).toBeVisible();
+  await page.getByTitle('Scan home again').click();
+  await expect(page.getByTitle('Scan home again')).toBeEnabled();
+}
 
-  test.afterEach(async ({ page, tmpPath }) => {
-    for (const name of ['a.ipynb', 'b.ipynb', 'c.ipynb']) {
-      await page.request.delete(`/api/contents/${tmpPath}/${name}`);
-    }
-    await page.request.post('/datalake/trash/empty');
-  });
+async function cleanUp(page: IJupyterLabPageFixture, tmpPath: string) {
+  for (const name of ['a.ipynb', 'b.ipynb', 'c.ipynb']) {
+    await page.request.delete(`/api/contents/${tmpPath}/${name}`);
+  }
+  await page.request.post('/datalake/trash/empty');
+}
+
+test.describe('Quota warnings on save', () => {
+  test.beforeEach(({ page }) => startClean(page));
+  test.afterEach(({ page, tmpPath }) => cleanUp(page, tmpPath));
 
   test('warns once when a save crosses 80%, not again at 81%, then errs at 95%', async ({
     page,
@@ -125,6 +133,43 @@ test.describe('Quota warnings on save', () => {
       page
         .getByRole('list', { name: 'Largest files' })
         .getByText(`${tmpPath}/c.ipynb`)
+    ).toBeVisible();
+  });
+});
+
+test.describe('Quota warnings in do-not-disturb mode', () => {
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      '@jupyterlab/apputils-extension:notification': {
+        ...galata.DEFAULT_SETTINGS[
+          '@jupyterlab/apputils-extension:notification'
+        ],
+        doNotDisturbMode: true
+      }
+    }
+  });
+  test.beforeEach(({ page }) => startClean(page));
+  test.afterEach(({ page, tmpPath }) => cleanUp(page, tmpPath));
+
+  test('shows no toast but keeps the warning in the notification centre', async ({
+    page,
+    tmpPath
+  }) => {
+    const base = await usedBytes(page);
+    await saveNotebook(
+      page,
+      `${tmpPath}/a.ipynb`,
+      Math.round(0.81 * QUOTA - base)
+    );
+    await expect(page.locator('.jp-DataLake-statusButton')).toHaveAttribute(
+      'data-level',
+      'warning'
+    );
+    await expect(toasts(page, /Your home is/)).toHaveCount(0);
+    await page.locator('.jp-Notification-Status').click();
+    await expect(
+      page.locator('.jp-Notification-List').getByText(/Your home is \d+% full/)
     ).toBeVisible();
   });
 });
