@@ -7,6 +7,7 @@ import os
 import shlex
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,30 @@ def s3_client(s3_server):
         region_name="us-east-1",
         config=Config(s3={"addressing_style": "path"}),
     )
+
+
+@pytest.fixture
+def mount_tmpfs(tmp_path):
+    """Mount small tmpfs volumes for a test (as root), unmounted afterwards; the test is
+    skipped, with the reason, where mounting is not allowed."""
+    mounted = []
+
+    def mount(name: str, size: str) -> Path:
+        path = tmp_path / f"{name}-{uuid.uuid4().hex[:8]}"
+        path.mkdir()
+        result = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here (needs root): {result.stderr.strip()}")
+        mounted.append(path)
+        return path
+
+    yield mount
+    for path in mounted:
+        subprocess.run(["umount", "-l", str(path)], check=False)
 
 
 @pytest.fixture

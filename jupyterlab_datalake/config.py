@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from traitlets import Integer, TraitError, Unicode, Union, default
+from traitlets import Integer, List, TraitError, Unicode, Union, default
 from traitlets.config import Configurable
 
 _UNITS = {
@@ -67,6 +67,13 @@ def validate_endpoint(value: str) -> str:
     return value.rstrip("/")
 
 
+def _relative_folder(value: str) -> str:
+    parts = value.strip("/").split("/")
+    if not value.strip("/") or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"{value!r} is not a folder name inside home")
+    return "/".join(parts)
+
+
 def validate_bucket(value: str) -> str:
     value = value.strip()
     # The S3 bucket naming rules, short form: 3-63 chars of lowercase letters, digits, . and -.
@@ -102,6 +109,9 @@ class Settings:
     scan_interval: float = 600.0
     usage_top: int = 10
     scan_processes: int = 0
+    persistent_paths: tuple[str, ...] = ()
+    watched_paths: tuple[str, ...] = ("/tmp", "/var/tmp", "/dev/shm")
+    rescue_folder: str = "rescued"
 
     @property
     def endpoint_host(self) -> str | None:
@@ -183,6 +193,21 @@ class DataLake(Configurable):
         help="Processes a usage scan of a large home may use: 0 picks from the CPUs the "
         "server may use (up to 4), 1 scans in the server process only, without forking.",
     )
+    persistent_paths = List(
+        Unicode(),
+        config=True,
+        help="Paths outside home that survive a restart, such as a shared PVC mounted at "
+        "/home/jovyan/shared. Default: $DATALAKE_PERSISTENT_PATHS, separated by ':'.",
+    )
+    watched_paths = List(
+        Unicode(),
+        config=True,
+        help="Places whose contents the Storage panel lists when they are lost at restart. "
+        "Default: $DATALAKE_WATCHED_PATHS, separated by ':', else /tmp, /var/tmp, /dev/shm.",
+    )
+    rescue_folder = Unicode(
+        "rescued", config=True, help="Folder in home that 'Move into home' moves entries to."
+    )
     connect_timeout = Integer(
         5, config=True, help="Seconds to wait for the S3 endpoint before calling it unreachable."
     )
@@ -210,6 +235,15 @@ class DataLake(Configurable):
     @default("bucket")
     def _bucket_default(self) -> str:
         return _env("DATALAKE_BUCKET") or "datalake"
+
+    @default("persistent_paths")
+    def _persistent_default(self) -> list[str]:
+        return [p for p in (_env("DATALAKE_PERSISTENT_PATHS") or "").split(":") if p]
+
+    @default("watched_paths")
+    def _watched_default(self) -> list[str]:
+        value = _env("DATALAKE_WATCHED_PATHS")
+        return [p for p in value.split(":") if p] if value else ["/tmp", "/var/tmp", "/dev/shm"]
 
     @default("username")
     def _username_default(self) -> str:
@@ -247,6 +281,9 @@ class DataLake(Configurable):
                 scan_interval=float(self.scan_interval),
                 usage_top=self.usage_top,
                 scan_processes=self.scan_processes,
+                persistent_paths=tuple(os.path.abspath(p) for p in self.persistent_paths),
+                watched_paths=tuple(os.path.abspath(p) for p in self.watched_paths),
+                rescue_folder=_checked("rescue_folder", _relative_folder, self.rescue_folder),
             )
         except (TraitError, KeyError) as err:
             raise ConfigError(str(err)) from err
@@ -256,6 +293,7 @@ _ENV_NAMES = {
     "endpoint_url": "AWS_ENDPOINT_URL_S3",
     "home_quota": "DATALAKE_HOME_QUOTA",
     "bucket": "DATALAKE_BUCKET",
+    "rescue_folder": "c.DataLake.rescue_folder",
 }
 
 

@@ -8,11 +8,13 @@ The API is documented in docs/rest-api.yaml.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import tornado
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
+from .persistence import RescueError
 from .service import DataLakeService
 from .usage import UsageMonitor, free_space_at
 
@@ -21,6 +23,21 @@ class DataLakeHandler(APIHandler):
     @property
     def datalake(self) -> DataLakeService:
         return self.settings["datalake"]
+
+    def require_settings(self) -> DataLakeService:
+        if self.datalake.settings is None:
+            raise tornado.web.HTTPError(503, self.datalake.config_error or "Not configured")
+        return self.datalake
+
+    def json_list(self, key: str) -> list[str]:
+        """A list of strings from the JSON body, or a 400 that says what was expected."""
+        try:
+            value = json.loads(self.request.body or b"{}").get(key)
+        except (ValueError, AttributeError):
+            value = None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or not value:
+            raise tornado.web.HTTPError(400, f'Expected a JSON body {{"{key}": ["...", ...]}}')
+        return value
 
     def require_usage(self) -> UsageMonitor:
         usage = self.datalake.usage
@@ -65,6 +82,41 @@ class SpaceHandler(DataLakeHandler):
         self.write_json({"path": path, "free": volume.free, "total": volume.total})
 
 
+class ClassifyHandler(DataLakeHandler):
+    """Which of the given absolute paths survive a restart, and why."""
+
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        paths = self.json_list("paths")
+        results = await self.require_settings().classify(paths)
+        self.write_json({"paths": [asdict(r) for r in results]})
+
+
+class AtRiskHandler(DataLakeHandler):
+    """What sits in non-persistent places and vanishes at restart."""
+
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        try:
+            top = int(self.get_query_argument("top", "10"))
+        except ValueError as err:
+            raise tornado.web.HTTPError(400, "top must be a whole number") from err
+        refresh = self.get_query_argument("refresh", "0") not in ("0", "", "false")
+        self.write_json(await self.require_settings().at_risk(top=max(0, top), refresh=refresh))
+
+
+class RescueHandler(DataLakeHandler):
+    """Move entries from a watched non-persistent place into home."""
+
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        paths = self.json_list("paths")
+        try:
+            self.write_json(await self.require_settings().rescue(paths))
+        except RescueError as err:
+            raise tornado.web.HTTPError(err.status, str(err)) from err
+
+
 def setup_handlers(web_app) -> None:
     base = url_path_join(web_app.settings["base_url"], "datalake")
     web_app.add_handlers(
@@ -74,5 +126,8 @@ def setup_handlers(web_app) -> None:
             (url_path_join(base, "usage"), UsageHandler),
             (url_path_join(base, "trash", "empty"), TrashEmptyHandler),
             (url_path_join(base, "space"), SpaceHandler),
+            (url_path_join(base, "paths", "classify"), ClassifyHandler),
+            (url_path_join(base, "at-risk"), AtRiskHandler),
+            (url_path_join(base, "rescue"), RescueHandler),
         ],
     )

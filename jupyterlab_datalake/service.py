@@ -6,12 +6,16 @@ off it too, so that one object is created per server and closed when the server 
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import os
 import time
+from dataclasses import asdict
 from typing import Any
 
 from traitlets import TraitError
 
+from . import persistence
 from ._version import __version__
 from .config import ConfigError, DataLake, Settings
 from .lake import Connection, Lake, invalid_config
@@ -28,6 +32,11 @@ class DataLakeService:
     ):
         self.settings = settings
         self.config_error = config_error
+        self.contents_root = contents_root
+        # Packages installed after this moment into a non-persistent place are reported.
+        self.started_at = time.time()
+        self._at_risk: dict[str, Any] | None = None
+        self._at_risk_lock = asyncio.Lock()
         self.lake = Lake(settings) if settings else None
         self.usage = (
             UsageMonitor(
@@ -73,6 +82,9 @@ class DataLakeService:
             connection = invalid_config(self.config_error or "Invalid configuration.")
         else:
             connection = await self.lake.check()
+        root = None
+        if s and self.contents_root:
+            root = asdict((await self.classify([self.contents_root]))[0])
         return {
             "version": __version__,
             "user": s.username if s else None,
@@ -81,6 +93,91 @@ class DataLakeService:
             "areas": {"shared": s.shared_prefix, "mine": s.user_prefix} if s else None,
             "connection": connection.to_json(),
             "checked_at": time.time(),
+            # Whether the file browser's root survives a restart: a server started somewhere
+            # else than home loses everything saved there.
+            "root": root,
+        }
+
+    # ----- what is lost at restart ----------------------------------------------------------
+
+    async def classify(self, paths: list[str]) -> list[persistence.Classification]:
+        s = self.settings
+        return await _in_thread(persistence.classify, paths, s.home_dir, list(s.persistent_paths))
+
+    async def at_risk(self, top: int = 10, refresh: bool = False) -> dict[str, Any]:
+        """What sits in the watched places; `top` entries per place, largest first (0: all).
+
+        Walking /tmp can take seconds, so the full report is kept for a minute: showing all
+        entries, or another browser tab asking, reuses it; `refresh` walks again.
+        """
+        async with self._at_risk_lock:
+            cached = self._at_risk
+            if refresh or cached is None or time.time() - cached["checked_at"] > 60:
+                cached = self._at_risk = await _in_thread(self._collect_at_risk)
+        report = dict(cached)
+        report["locations"] = [
+            {**location, "entries": location["entries"][: top or None]}
+            for location in cached["locations"]
+        ]
+        return report
+
+    def _collect_at_risk(self) -> dict[str, Any]:
+        s = self.settings
+        mounts = persistence.read_mounts()
+        persistent = list(s.persistent_paths)
+        locations = persistence.watched_report(
+            list(s.watched_paths), s.home_dir, persistent, top=10_000, mounts=mounts
+        )
+        packages = persistence.packages_installed_since(
+            self.started_at, s.home_dir, persistent, mounts=mounts
+        )
+        return {
+            "home": s.home_dir,
+            "since": self.started_at,
+            "checked_at": time.time(),
+            "locations": [asdict(location) for location in locations],
+            "packages": [asdict(package) for package in packages],
+        }
+
+    def _forget_at_risk(self, sources: list[str]) -> None:
+        """Drop moved entries from the kept report, so that it need not walk /tmp again; a
+        source deeper than a listed entry changes that entry's size, so then walk again."""
+        report = self._at_risk
+        if report is None:
+            return
+        gone = set(sources)
+        listed = {e["path"] for loc in report["locations"] for e in loc["entries"]}
+        if not gone <= listed:
+            self._at_risk = None
+            return
+        for location in report["locations"]:
+            for entry in [e for e in location["entries"] if e["path"] in gone]:
+                location["entries"].remove(entry)
+                location["bytes"] -= entry["bytes"]
+                location["files"] -= entry["files"]
+                location["entry_count"] -= 1
+
+    async def rescue(self, paths: list[str]) -> dict[str, Any]:
+        s = self.settings
+        used = None
+        if s.home_quota and self.usage is not None:
+            used = (await self.usage.get())["used"]
+        rescued = await _in_thread(
+            persistence.rescue,
+            paths,
+            s.home_dir,
+            list(s.watched_paths),
+            s.rescue_folder,
+            s.home_quota,
+            used,
+        )
+        if self.usage is not None:
+            await self.usage.get(refresh=True)
+        self._forget_at_risk(paths)
+        return {
+            "rescued": [asdict(r) for r in rescued],
+            "folder": s.rescue_folder,
+            "home_in_contents": self.usage.to_json()["home_in_contents"] if self.usage else None,
         }
 
     def watch_saves(self, contents_manager) -> None:
@@ -91,3 +188,9 @@ class DataLakeService:
     def close(self) -> None:
         if self.lake:
             self.lake.close()
+
+
+async def _in_thread(func, *args, **kwargs):
+    """Run blocking file-system work off the event loop."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, functools.partial(func, *args, **kwargs))

@@ -1,7 +1,15 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { ISpace, IStatus, ITrashEmptied, IUsage } from './tokens';
+import {
+  IAtRisk,
+  IClassification,
+  IRescueResult,
+  ISpace,
+  IStatus,
+  ITrashEmptied,
+  IUsage
+} from './tokens';
 
 /** The namespace of the server extension's routes. */
 export const API_NAMESPACE = 'datalake';
@@ -84,6 +92,42 @@ export class DataLakeAPI {
     return requestAPI<ISpace>(
       `space?${query}`,
       { method: 'GET' },
+      this._settings
+    );
+  }
+
+  /** What sits in non-persistent places and vanishes at restart. */
+  getAtRisk(all = false, refresh = false): Promise<IAtRisk> {
+    const params = new URLSearchParams();
+    if (all) {
+      params.set('top', '0');
+    }
+    if (refresh) {
+      params.set('refresh', '1');
+    }
+    const query = params.toString() ? `?${params}` : '';
+    return requestAPI<IAtRisk>(
+      `at-risk${query}`,
+      { method: 'GET' },
+      this._settings
+    );
+  }
+
+  /** Whether absolute paths survive a restart, and why. */
+  async classify(paths: string[]): Promise<IClassification[]> {
+    const reply = await requestAPI<{ paths: IClassification[] }>(
+      'paths/classify',
+      { method: 'POST', body: JSON.stringify({ paths }) },
+      this._settings
+    );
+    return reply.paths;
+  }
+
+  /** Move entries of watched places into home's rescue folder. */
+  rescue(paths: string[]): Promise<IRescueResult> {
+    return requestAPI<IRescueResult>(
+      'rescue',
+      { method: 'POST', body: JSON.stringify({ paths }) },
       this._settings
     );
   }

@@ -4,6 +4,7 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import {
+  Clipboard,
   Dialog,
   ICommandPalette,
   Notification,
@@ -20,9 +21,9 @@ import { StoragePanel } from './components/StoragePanel';
 import { UsageStatus } from './components/UsageStatus';
 import { DEFAULT_THRESHOLDS, formatBytes, IThresholds } from './format';
 import { storageIcon } from './icons';
-import { StatusModel, UsageModel } from './model';
-import { QuotaNotifier, SaveGuard } from './notifications';
-import { CommandIDs, PANEL_ID, PLUGIN_ID } from './tokens';
+import { AtRiskModel, StatusModel, UsageModel } from './model';
+import { PathWarnings, QuotaNotifier, SaveGuard } from './notifications';
+import { CommandIDs, IPackage, PANEL_ID, PLUGIN_ID } from './tokens';
 
 /** Core sidebar panels use ranks below 1000; extensions go after them. */
 const PANEL_RANK = 1000;
@@ -32,6 +33,7 @@ interface ISettingsValues {
   usageInterval: number;
   thresholds: IThresholds;
   showStatusBar: boolean;
+  checkPaths: boolean;
 }
 
 function readSettings(
@@ -46,7 +48,8 @@ function readSettings(
     usageInterval: get('usageInterval', 60),
     // A critical threshold below the warning one would make "warning" unreachable.
     thresholds: { warning: Math.min(warning, critical), critical },
-    showStatusBar: get('showStatusBar', true)
+    showStatusBar: get('showStatusBar', true),
+    checkPaths: get('checkPathsOnSave', true)
   };
 }
 
@@ -85,6 +88,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     const api = new DataLakeAPI(app.serviceManager.serverSettings);
     const status = new StatusModel({ api, interval: values.statusInterval });
+    const atRisk = new AtRiskModel({ api });
     const usage = new UsageModel({
       api,
       contents: app.serviceManager.contents,
@@ -161,17 +165,75 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     };
 
+    const rescue = async (path: string) => {
+      try {
+        const result = await atRisk.rescue([path]);
+        void usage.refresh();
+        const moved = result.rescued[0];
+        const relative = PathExt.join(
+          result.folder,
+          PathExt.basename(moved.destination)
+        );
+        Notification.success(
+          trans.__('Moved %1 into your home: %2', path, relative),
+          {
+            autoClose: 8000,
+            actions: [
+              {
+                label: trans.__('Show in file browser'),
+                callback: () => showInFileBrowser(relative)
+              }
+            ]
+          }
+        );
+      } catch (error) {
+        Notification.error(
+          trans.__('%1 was not moved: %2', path, (error as Error).message)
+        );
+      }
+    };
+
+    const copyPipCommand = (packages: IPackage[]) => {
+      const specs = packages.map(p => `${p.name}==${p.version}`).join(' ');
+      Clipboard.copyToSystem(`pip install --user ${specs}`);
+      Notification.info(
+        trans.__(
+          'Copied: pip install --user %1. Run it in a terminal to keep these packages in your home.',
+          specs
+        ),
+        { autoClose: 8000 }
+      );
+    };
+
     const panel = new StoragePanel({
       status,
       usage,
+      atRisk,
       translator,
       onShow: showInFileBrowser,
-      onEmptyTrash: () => void emptyTrash()
+      onEmptyTrash: () => void emptyTrash(),
+      onRescue: path => void rescue(path),
+      onCopyPipCommand: copyPipCommand
     });
     app.shell.add(panel, 'left', { rank: PANEL_RANK });
     restorer?.add(panel, PANEL_ID);
 
     new QuotaNotifier(usage, trans, quotaActions);
+    new PathWarnings(
+      trans,
+      () => {
+        const risk = atRisk.atRisk;
+        const home = risk?.home ?? usage.usage?.home;
+        if (!home) {
+          return null;
+        }
+        const locations = risk
+          ? risk.locations.filter(l => !l.persistent).map(l => l.path)
+          : ['/tmp', '/var/tmp', '/dev/shm'];
+        return { home, locations };
+      },
+      () => values.checkPaths
+    ).attach(app.docRegistry);
     new SaveGuard(api, usage, trans, quotaActions).attach(app.docRegistry);
 
     if (statusBar) {
@@ -196,6 +258,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     void status.start();
     void usage.start();
+    void atRisk.start();
 
     app.commands.addCommand(CommandIDs.openPanel, {
       label: trans.__('Open Storage Panel'),

@@ -10,7 +10,7 @@ import {
   UsageLevel,
   usageLevel
 } from './format';
-import { IStatus, ITrashEmptied, IUsage } from './tokens';
+import { IAtRisk, IStatus, ITrashEmptied, IUsage } from './tokens';
 
 /**
  * A value fetched from the server and kept fresh by a poll, in the manner of
@@ -176,6 +176,14 @@ export namespace PolledModel {
     /** Upper bound, in seconds, of the back-off while failing. */
     maxInterval?: number;
   }
+
+  /** What every model of the server's facts is made with. */
+  export interface IClientOptions {
+    api: DataLakeAPI;
+    /** Seconds between requests while all is well; each model has its own default. */
+    interval?: number;
+    maxInterval?: number;
+  }
 }
 
 /**
@@ -212,11 +220,7 @@ export class StatusModel extends PolledModel<IStatus> {
 }
 
 export namespace StatusModel {
-  export interface IOptions {
-    api: DataLakeAPI;
-    interval?: number;
-    maxInterval?: number;
-  }
+  export type IOptions = PolledModel.IClientOptions;
 }
 
 /**
@@ -312,11 +316,69 @@ export class UsageModel extends PolledModel<IUsage> {
 }
 
 export namespace UsageModel {
-  export interface IOptions {
-    api: DataLakeAPI;
+  export interface IOptions extends PolledModel.IClientOptions {
     contents?: Contents.IManager;
     thresholds?: IThresholds;
-    interval?: number;
-    maxInterval?: number;
   }
+}
+
+/** What sits in non-persistent places, refreshed while the panel is visible. */
+export class AtRiskModel extends PolledModel<IAtRisk> {
+  constructor(options: AtRiskModel.IOptions) {
+    super({
+      name: 'jupyterlab-datalake:at-risk',
+      interval: options.interval ?? 60,
+      maxInterval: options.maxInterval
+    });
+    this._api = options.api;
+  }
+
+  get atRisk(): IAtRisk | null {
+    return this.value;
+  }
+
+  /** Whether every entry is listed, not only the largest few of each place. */
+  get showAll(): boolean {
+    return this._showAll;
+  }
+
+  async setShowAll(value: boolean): Promise<void> {
+    this._showAll = value;
+    await this.refresh();
+  }
+
+  /** Move entries into home, then show what is left. */
+  async rescue(paths: string[]) {
+    const result = await this._api.rescue(paths);
+    await this.refresh();
+    return result;
+  }
+
+  /** Opening the panel shows what is there now, not the server's report of a minute ago. */
+  setVisible(viewer: unknown, visible: boolean): void {
+    if (visible) {
+      this._walk = true;
+    }
+    super.setVisible(viewer, visible);
+  }
+
+  /** Walk the watched places again, instead of the server's recent report. */
+  async lookAgain(): Promise<void> {
+    this._walk = true;
+    await this.refresh();
+  }
+
+  protected fetch(): Promise<IAtRisk> {
+    const walk = this._walk;
+    this._walk = false;
+    return this._api.getAtRisk(this._showAll, walk);
+  }
+
+  private _api: DataLakeAPI;
+  private _showAll = false;
+  private _walk = false;
+}
+
+export namespace AtRiskModel {
+  export type IOptions = PolledModel.IClientOptions;
 }

@@ -1,10 +1,12 @@
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
 import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { DataLakeAPI } from './api';
 import { UsageModel } from './model';
 import { formatBytes } from './format';
+import { findPathsInNotebook, findPathsInPython } from './pathcheck';
 import { diskFullMessage, quotaMessage, ThresholdWatcher } from './quota';
 
 export interface IQuotaActions {
@@ -68,20 +70,13 @@ export class QuotaNotifier {
 }
 
 /**
- * A document registry extension around saves. Before a save it checks that the document fits
- * on the volume it goes to, and if not asks whether to save anyway or free space first; after
- * a save that failed for lack of space it explains what happened. The document itself is left
- * alone: JupyterLab keeps it open and dirty, so nothing is lost.
+ * Watches every document's context once, whatever kind of document it is, including kinds
+ * whose widget factories are registered after this extension starts.
  */
-export class SaveGuard implements DocumentRegistry.IWidgetExtension<any, any> {
-  constructor(
-    private readonly _api: DataLakeAPI,
-    private readonly _usage: UsageModel,
-    private readonly _trans: TranslationBundle,
-    private readonly _actions: IQuotaActions
-  ) {}
-
-  /** Watch every kind of document, including those whose factories register later. */
+export abstract class DocumentWatcher implements DocumentRegistry.IWidgetExtension<
+  any,
+  any
+> {
   attach(registry: DocumentRegistry): void {
     const add = (name: string) => {
       if (!this._factories.has(name.toLowerCase())) {
@@ -104,11 +99,36 @@ export class SaveGuard implements DocumentRegistry.IWidgetExtension<any, any> {
   }
 
   createNew(_: unknown, context: DocumentRegistry.IContext<any>): void {
-    // One context can back several widgets (a notebook opened twice); explain once.
-    if (this._contexts.has(context)) {
-      return;
+    // One context can back several widgets (a notebook opened twice); watch it once.
+    if (!this._contexts.has(context)) {
+      this._contexts.add(context);
+      this.watch(context);
     }
-    this._contexts.add(context);
+  }
+
+  protected abstract watch(context: DocumentRegistry.IContext<any>): void;
+
+  private _factories = new Set<string>();
+  private _contexts = new WeakSet<object>();
+}
+
+/**
+ * A document registry extension around saves. Before a save it checks that the document fits
+ * on the volume it goes to, and if not asks whether to save anyway or free space first; after
+ * a save that failed for lack of space it explains what happened. The document itself is left
+ * alone: JupyterLab keeps it open and dirty, so nothing is lost.
+ */
+export class SaveGuard extends DocumentWatcher {
+  constructor(
+    private readonly _api: DataLakeAPI,
+    private readonly _usage: UsageModel,
+    private readonly _trans: TranslationBundle,
+    private readonly _actions: IQuotaActions
+  ) {
+    super();
+  }
+
+  protected watch(context: DocumentRegistry.IContext<any>): void {
     let started = 0;
     const save = context.save.bind(context);
     context.save = async () => {
@@ -195,8 +215,6 @@ export class SaveGuard implements DocumentRegistry.IWidgetExtension<any, any> {
     );
   }
 
-  private _factories = new Set<string>();
-  private _contexts = new WeakSet<object>();
   private _asking = new WeakSet<object>();
 }
 
@@ -215,4 +233,64 @@ export function documentSize(
       ? JSON.stringify(model.toJSON(), null, 1)
       : model.toString();
   return new Blob([text]).size;
+}
+
+/**
+ * Warns, once per save (and on opening), when a notebook or Python script writes to a place
+ * that is lost at restart, naming the cell and line and suggesting the place under home.
+ */
+export class PathWarnings extends DocumentWatcher {
+  constructor(
+    private readonly _trans: TranslationBundle,
+    private readonly _where: () => { home: string; locations: string[] } | null,
+    private readonly _enabled: () => boolean
+  ) {
+    super();
+  }
+
+  protected watch(context: DocumentRegistry.IContext<any>): void {
+    if (!/\.(ipynb|py)$/.test(context.path)) {
+      return;
+    }
+    void context.ready.then(() => this._check(context));
+    context.saveState.connect((_, state) => {
+      if (state === 'completed') {
+        this._check(context);
+      }
+    });
+  }
+
+  private _check(context: DocumentRegistry.IContext<any>): void {
+    const where = this._where();
+    if (!this._enabled() || !where || !context.model) {
+      return;
+    }
+    const { home, locations } = where;
+    const findings = context.path.endsWith('.ipynb')
+      ? findPathsInNotebook(context.model.toJSON() as any, locations, home)
+      : findPathsInPython(context.model.toString(), locations, home);
+    if (findings.length === 0) {
+      return;
+    }
+    const first = findings[0];
+    const place =
+      first.cell === null
+        ? this._trans.__('line %1', first.line)
+        : this._trans.__('cell %1, line %2', first.cell + 1, first.line);
+    const more =
+      findings.length > 1
+        ? ' ' + this._trans.__('(and %1 more)', findings.length - 1)
+        : '';
+    // Toasts show about 140 characters: what, where, and the fix come first.
+    Notification.warning(
+      this._trans.__(
+        '%1 (%2) writes to %3, which a restart deletes. Use %4 instead.',
+        PathExt.basename(context.path),
+        place,
+        first.path,
+        first.suggestion
+      ) + more,
+      { autoClose: 10000 }
+    );
+  }
 }

@@ -35,6 +35,63 @@ export interface IStatus {
   connection: IConnection;
   /** Seconds since the epoch at which the server checked the bucket. */
   checked_at: number;
+  /** Whether the file browser's root survives a restart; null when unknown. */
+  root: IClassification | null;
+}
+
+/** Whether a path survives a restart, decided from the mount table. */
+export interface IClassification {
+  path: string;
+  persistent: boolean;
+  /** A human sentence, e.g. "on a tmpfs (RAM) mount at /tmp, lost at restart". */
+  reason: string;
+  mount_point: string;
+  fstype: string;
+}
+
+/** One of the user's top-level entries in a watched place. */
+export interface IWatchedEntry {
+  path: string;
+  name: string;
+  bytes: number;
+  files: number;
+  is_dir: boolean;
+  mtime: number;
+}
+
+export interface IWatchedLocation {
+  path: string;
+  persistent: boolean;
+  reason: string;
+  writable: boolean;
+  bytes: number;
+  files: number;
+  /** The largest of the user's entries, largest first. */
+  entries: IWatchedEntry[];
+  entry_count: number;
+}
+
+export interface IPackage {
+  name: string;
+  version: string;
+  location: string;
+}
+
+/** `GET /datalake/at-risk` */
+export interface IAtRisk {
+  home: string;
+  /** Seconds since the epoch from which installed packages are reported. */
+  since: number;
+  locations: IWatchedLocation[];
+  /** Packages installed since the server started into places lost at restart. */
+  packages: IPackage[];
+}
+
+/** `POST /datalake/rescue` */
+export interface IRescueResult {
+  rescued: { source: string; destination: string; bytes: number }[];
+  folder: string;
+  home_in_contents: string | null;
 }
 
 /** A folder or file of the usage breakdown; paths are relative to home. */

@@ -3,16 +3,25 @@
  * browser (downloads fail here), no sandbox because the tests run as root, and no video, whose
  * recording would need Playwright's own ffmpeg download.
  */
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
-// A fresh home for the Jupyter server, which is also its HOME and file browser root, as on the
-// platform: JupyterLab's delete then moves files into this home's trash, and usage counts it.
-const home =
-  process.env.DATALAKE_UI_HOME ||
-  fs.mkdtempSync(path.join(os.tmpdir(), 'datalake-ui-home-'));
+/**
+ * A fresh home for the Jupyter server, which is also its HOME and file browser root, as on the
+ * platform: JupyterLab's delete then moves files into this home's trash, and usage counts it.
+ * Like a PVC, it is a volume of its own (a tmpfs; the tests run as root), so that /tmp is on
+ * another volume and lost at restart, as in a real single-user pod.
+ */
+function makeHome() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datalake-ui-home-'));
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256m', 'tmpfs', dir]);
+  return dir;
+}
+// The config is read by the runner and by each worker; they must share one home.
+const home = process.env.DATALAKE_UI_HOME || makeHome();
 process.env.DATALAKE_UI_HOME = home;
 
 module.exports = {
@@ -20,6 +29,7 @@ module.exports = {
   // The tests stop and start the shared S3 gateway; running them in parallel would race.
   workers: 1,
   retries: 0,
+  globalTeardown: require.resolve('./global-teardown.js'),
   timeout: 120 * 1000,
   use: {
     ...baseConfig.use,

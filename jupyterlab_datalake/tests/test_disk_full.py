@@ -6,8 +6,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import subprocess
-import uuid
 
 import pytest
 from tornado.httpclient import HTTPClientError
@@ -16,18 +14,8 @@ MiB = 1024**2
 
 
 @pytest.fixture
-def jp_root_dir(tmp_path):
-    root = tmp_path / f"small-home-{uuid.uuid4().hex[:8]}"
-    root.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(root)],
-        capture_output=True,
-        text=True,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
-    yield root
-    subprocess.run(["umount", "-l", str(root)], check=False)
+def jp_root_dir(mount_tmpfs):
+    return mount_tmpfs("small-home", "4m")
 
 
 @pytest.fixture

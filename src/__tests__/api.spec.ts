@@ -28,7 +28,8 @@ const STATUS: IStatus = {
   endpoint_host: 'minio:9000',
   areas: { shared: 'shared/', mine: 'users/ada/' },
   connection: { state: 'ok', message: 'Connected.', hint: '' },
-  checked_at: 1
+  checked_at: 1,
+  root: null
 };
 
 describe('DataLakeAPI', () => {

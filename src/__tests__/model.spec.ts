@@ -12,7 +12,8 @@ function status(state: ConnectionState): IStatus {
     endpoint_host: 'minio:9000',
     areas: { shared: 'shared/', mine: 'users/ada/' },
     connection: { state, message: `state is ${state}`, hint: '' },
-    checked_at: 1
+    checked_at: 1,
+    root: null
   };
 }
 

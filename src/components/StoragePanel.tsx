@@ -4,8 +4,9 @@ import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { storageIcon } from '../icons';
-import { StatusModel, UsageModel } from '../model';
-import { PANEL_ID } from '../tokens';
+import { AtRiskModel, StatusModel, UsageModel } from '../model';
+import { IClassification, IPackage, PANEL_ID } from '../tokens';
+import { AtRiskSection } from './AtRiskSection';
 import { ConnectionSection } from './ConnectionSection';
 import { UsageSection } from './UsageSection';
 
@@ -47,10 +48,26 @@ export class StoragePanel extends ReactWidget {
   }
 
   render(): JSX.Element {
-    const { status, usage, onShow, onEmptyTrash } = this._options;
+    const {
+      status,
+      usage,
+      atRisk,
+      onShow,
+      onEmptyTrash,
+      onRescue,
+      onCopyPipCommand
+    } = this._options;
     return (
       <div className="jp-DataLake-panelContent">
         <h2 className="jp-DataLake-title">{this._trans.__('Storage')}</h2>
+        <UseSignal signal={status.changed}>
+          {() => (
+            <RootBanner
+              root={status.status?.root ?? null}
+              trans={this._trans}
+            />
+          )}
+        </UseSignal>
         <UseSignal signal={usage.changed}>
           {() => (
             <UsageSection
@@ -59,6 +76,16 @@ export class StoragePanel extends ReactWidget {
               onShow={onShow}
               onEmptyTrash={onEmptyTrash}
               now={Date.now() / 1000}
+            />
+          )}
+        </UseSignal>
+        <UseSignal signal={atRisk.changed}>
+          {() => (
+            <AtRiskSection
+              model={atRisk}
+              trans={this._trans}
+              onRescue={onRescue}
+              onCopyPipCommand={onCopyPipCommand}
             />
           )}
         </UseSignal>
@@ -72,6 +99,7 @@ export class StoragePanel extends ReactWidget {
   private _setVisible(visible: boolean): void {
     this._options.status.setVisible(this, visible);
     this._options.usage.setVisible(this, visible);
+    this._options.atRisk.setVisible(this, visible);
   }
 
   private _options: StoragePanel.IOptions;
@@ -83,8 +111,31 @@ export namespace StoragePanel {
   export interface IOptions {
     status: StatusModel;
     usage: UsageModel;
+    atRisk: AtRiskModel;
     translator: ITranslator;
     onShow: (path: string) => void;
     onEmptyTrash: () => void;
+    onRescue: (path: string) => void;
+    onCopyPipCommand: (packages: IPackage[]) => void;
   }
+}
+
+/** A warning at the top of the panel when the file browser's root is lost at restart. */
+function RootBanner(props: {
+  root: IClassification | null;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { root, trans } = props;
+  if (!root || root.persistent) {
+    return null;
+  }
+  return (
+    <div className="jp-DataLake-banner" role="alert">
+      {trans.__(
+        'JupyterLab is showing %1, which is %2. Everything saved here is lost when your server restarts.',
+        root.path,
+        root.reason
+      )}
+    </div>
+  );
 }

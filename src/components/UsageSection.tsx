@@ -1,5 +1,5 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { deleteIcon, fileIcon, folderIcon } from '@jupyterlab/ui-components';
+import { deleteIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import {
@@ -10,6 +10,7 @@ import {
 } from '../format';
 import { UsageModel } from '../model';
 import { IUsage, IUsageEntry } from '../tokens';
+import { EntryRow } from './EntryRow';
 import { Section } from './Section';
 
 export interface IUsageSectionProps {
@@ -167,31 +168,23 @@ function EntryList(
   if (entries.length === 0) {
     return null;
   }
-  const Icon = isFolder ? folderIcon : fileIcon;
   return (
     <div className={`jp-DataLake-entries ${className ?? ''}`}>
       <h4>{title}</h4>
       <ul aria-label={title}>
         {entries.map(entry => (
-          <li key={entry.path} className="jp-DataLake-entry" title={entry.path}>
-            <Icon.react tag="span" className="jp-DataLake-entryIcon" />
-            <span className="jp-DataLake-entryPath">
-              {/* The container is right-to-left so that long paths lose their start, not
-                  their name; bdi keeps the path itself left-to-right. */}
-              <bdi>{entry.path}</bdi>
-            </span>
-            <span className="jp-DataLake-entrySize">
-              {formatBytes(entry.bytes)}
-            </span>
-            <button
-              className="jp-DataLake-linkButton"
-              onClick={() => onShow(entry.path)}
-              aria-label={trans.__('Show %1 in file browser', entry.path)}
-              title={trans.__('Show in file browser')}
-            >
-              {trans.__('Show')}
-            </button>
-          </li>
+          <EntryRow
+            key={entry.path}
+            path={entry.path}
+            bytes={entry.bytes}
+            isFolder={isFolder}
+            action={{
+              text: trans.__('Show'),
+              title: trans.__('Show in file browser'),
+              ariaLabel: trans.__('Show %1 in file browser', entry.path),
+              onClick: () => onShow(entry.path)
+            }}
+          />
         ))}
       </ul>
     </div>

@@ -1,0 +1,1041 @@
+"""What survives a restart of the user's server, what is at risk, and moving it home.
+
+On JupyterHub on Kubernetes only the home volume (and whatever the admin mounts as
+persistent) outlives the container: /tmp, /var/tmp, /dev/shm and the image's own
+site-packages live on the container's root filesystem or in RAM and are gone after a restart.
+
+Persistence is decided from the mount table, never from a list of well-known paths: images
+and deployments differ in what they mount where. Two paths are on the same storage when their
+mounts show the same device *and* one lies within the part of that filesystem the other's
+mount exposes (mountinfo's "root" field). The device alone is not enough: on a node whose
+disk backs both the home volume (a local-path or hostPath PVC) and the emptyDir mounted at
+/tmp, both show the node disk's device, and only the root field tells them apart.
+
+Every function blocks; the server runs them in a thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import functools
+import importlib.metadata
+import os
+import pwd
+import re
+import secrets
+import shutil
+import stat
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from .scan import scan
+
+# O_NOFOLLOW everywhere below: an entry swapped for a symlink between the checks and the
+# copy must make the copy fail, never lead it into someone else's files.
+_DIR_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_DIRECTORY", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+# O_NONBLOCK: if a FIFO took the file's place, opening it must not hang the thread.
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+)
+_CREATE_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+_RENAME_NOREPLACE = 1
+# Past this many "name (n)" taken, something is creating them as fast as we look.
+_MAX_SUFFIX = 10_000
+_COPY_CHUNK = 1 << 24
+# Filesystems whose content is in memory: worth saying so, it explains why it is lost.
+_RAM_FSTYPES = ("tmpfs", "ramfs")
+
+
+@dataclass
+class Mount:
+    mount_point: str  # unescaped
+    fstype: str
+    source: str
+    device: str  # "major:minor"
+    # The folder of the mounted filesystem that appears at mount_point: "/" for a whole
+    # filesystem, the bound folder for a bind mount or a Kubernetes subPath.
+    root: str = "/"
+
+
+@dataclass
+class Classification:
+    path: str  # as asked
+    persistent: bool
+    reason: str
+    mount_point: str
+    fstype: str
+
+
+@dataclass
+class WatchedEntry:
+    path: str  # absolute
+    name: str
+    bytes: int  # allocated, du-style
+    files: int
+    is_dir: bool
+    mtime: float
+
+
+@dataclass
+class WatchedLocation:
+    path: str
+    persistent: bool
+    reason: str
+    writable: bool
+    bytes: int  # total of the user's own entries
+    files: int
+    entries: list[WatchedEntry]  # largest first, at most `top`
+    entry_count: int  # all of the user's top-level entries
+
+
+@dataclass
+class Package:
+    name: str
+    version: str
+    location: str  # the site-packages folder
+
+
+class RescueError(Exception):
+    """A rescue refused or failed; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class Rescued:
+    source: str
+    destination: str  # absolute path in home
+    bytes: int  # allocated bytes moved, du-style
+
+
+# --- mounts and classification --------------------------------------------------------------
+
+
+def read_mounts(mountinfo: str = "/proc/self/mountinfo") -> list[Mount]:
+    """The mount table, in the kernel's order (a later mount at the same point hides earlier)."""
+    with open(mountinfo, "rb") as f:
+        data = f.read()
+    mounts = []
+    for line in data.splitlines():
+        fields = line.split(b" ")
+        # The optional fields (shared:N, master:N, ...) vary in number; " - " ends them.
+        try:
+            sep = fields.index(b"-", 6)
+        except ValueError:
+            continue
+        if len(fields) < sep + 3:
+            continue
+        mounts.append(
+            Mount(
+                mount_point=_unescape(fields[4]),
+                fstype=_unescape(fields[sep + 1]),
+                source=_unescape(fields[sep + 2]),
+                device=fields[2].decode("ascii", "replace"),
+                root=_unescape(fields[3]),
+            )
+        )
+    return mounts
+
+
+def _unescape(raw: bytes) -> str:
+    # The kernel writes space, tab, newline and backslash as \ooo; other bytes, UTF-8 names
+    # included, come as they are, so this works on bytes and decodes like any path.
+    return os.fsdecode(re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), raw))
+
+
+def mount_of(path: str, mounts: list[Mount]) -> Mount:
+    """The mount ``path`` lives on (the nearest existing ancestor's, for a missing path).
+
+    Raises ValueError when no mount in ``mounts`` holds it.
+    """
+    return _mount_at(_existing(os.path.realpath(path)), mounts)
+
+
+def _existing(real: str) -> str:
+    while real != "/" and not os.path.lexists(real):
+        real = os.path.dirname(real)
+    return real
+
+
+def _mount_at(real: str, mounts: list[Mount]) -> Mount:
+    best: list[Mount] = []
+    for mount in mounts:
+        if not _is_within(real, mount.mount_point):
+            continue
+        if not best or len(mount.mount_point) > len(best[0].mount_point):
+            best = [mount]
+        elif len(mount.mount_point) == len(best[0].mount_point):
+            best.append(mount)
+    if not best:
+        raise ValueError(f"no mount holds {real}")
+    if len(best) > 1:
+        # Several mounts stacked at one point (containers often get /dev/shm twice): the
+        # visible one is the one whose device the folder shows, normally the last mounted.
+        try:
+            st = os.lstat(best[0].mount_point)
+        except OSError:
+            return best[-1]
+        device = f"{os.major(st.st_dev)}:{os.minor(st.st_dev)}"
+        for mount in reversed(best):
+            if mount.device == device:
+                return mount
+    return best[-1]
+
+
+def _is_within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _storage(real: str, mount: Mount) -> str:
+    """Where ``real`` lies inside its mount's filesystem."""
+    rel = os.path.relpath(real, mount.mount_point)
+    return os.path.normpath(os.path.join(mount.root, rel)) if rel != "." else mount.root
+
+
+def _same_storage(real: str, mount: Mount, volume: Mount) -> bool:
+    """Whether ``real`` (on ``mount``) is kept in the part of a filesystem ``volume`` shows."""
+    return mount.device == volume.device and _is_within(_storage(real, mount), volume.root)
+
+
+def classify(
+    paths: Sequence[str],
+    home: str,
+    persistent_paths: Iterable[str] = (),
+    mounts: list[Mount] | None = None,
+) -> list[Classification]:
+    """Tell, for each path, whether it outlives a restart of the server, and why.
+
+    A path is persistent when it is kept on the home volume, or is under one of the
+    admin's ``persistent_paths``, or is on the same volume as one of them.
+    """
+    if mounts is None:
+        mounts = read_mounts()
+    home_mount = mount_of(home, mounts)
+    configured = []
+    for configured_path in persistent_paths or ():
+        real = os.path.realpath(configured_path)
+        mount = mount_of(real, mounts)
+        # A configured folder on the root filesystem vouches for itself only: counting the
+        # whole root as kept would hide every warning about /tmp the day a volume the admin
+        # meant to mount there is missing.
+        configured.append((configured_path, real, mount, mount.mount_point != "/"))
+    result = []
+    for path in paths:
+        real = os.path.realpath(path)
+        mount = mount_of(path, mounts)
+        persistent = True
+        if _same_storage(real, mount, home_mount):
+            reason = f"on your home volume ({home_mount.mount_point}, {home_mount.fstype})"
+        else:
+            for configured_path, configured_real, configured_mount, whole in configured:
+                # Under the configured folder and on its volume: a tmpfs mounted below it
+                # is still a tmpfs.
+                if _same_storage(real, mount, configured_mount) and (
+                    whole or _is_within(real, configured_real)
+                ):
+                    reason = (
+                        "on a persistent mount configured by your admin "
+                        f"({configured_path}, {configured_mount.fstype})"
+                    )
+                    break
+            else:
+                persistent = False
+                reason = _lost_reason(mount)
+        result.append(Classification(path, persistent, reason, mount.mount_point, mount.fstype))
+    return result
+
+
+def _lost_reason(mount: Mount) -> str:
+    if mount.fstype in _RAM_FSTYPES:
+        return f"on a {mount.fstype} (RAM) mount at {mount.mount_point}, lost at restart"
+    if mount.mount_point == "/":
+        return f"on the container's root filesystem ({mount.fstype}), lost at restart"
+    return (
+        f"on a {mount.fstype} mount at {mount.mount_point} that is neither your home volume "
+        "nor configured as persistent, lost at restart"
+    )
+
+
+# --- what the user keeps in the temporary locations -----------------------------------------
+
+
+def watched_report(
+    locations: Sequence[str],
+    home: str,
+    persistent_paths: Iterable[str] = (),
+    uid: int | None = None,
+    top: int = 10,
+    mounts: list[Mount] | None = None,
+) -> list[WatchedLocation]:
+    """The user's own files and folders in each location that is lost at restart.
+
+    Locations that do not exist are left out, and so is a location that is the same folder
+    as one already reported (/var/tmp linked to /tmp), whose files would count twice.
+    """
+    if uid is None:
+        uid = os.getuid()
+    if mounts is None:
+        mounts = read_mounts()
+    present = []
+    seen = set()
+    for location in locations:
+        path = os.path.abspath(location)
+        real = os.path.realpath(path)
+        if real in seen or not os.path.isdir(real):
+            continue
+        seen.add(real)
+        present.append(path)
+    classes = classify(present, home, persistent_paths, mounts)
+    report = []
+    for path, cls in zip(present, classes):
+        writable = os.access(path, os.W_OK | os.X_OK)
+        entries = [] if cls.persistent or not writable else _user_entries(path, uid)
+        entries.sort(key=lambda e: (-e.bytes, e.name))
+        report.append(
+            WatchedLocation(
+                path=path,
+                persistent=cls.persistent,
+                reason=cls.reason,
+                writable=writable,
+                bytes=sum(e.bytes for e in entries),
+                files=sum(e.files for e in entries),
+                entries=entries[: max(top, 0)],
+                entry_count=len(entries),
+            )
+        )
+    return report
+
+
+def _user_entries(location: str, uid: int) -> list[WatchedEntry]:
+    real = os.path.realpath(location)
+    try:
+        dev = os.stat(real).st_dev
+        listing = os.scandir(real)
+    except OSError:
+        return []
+    entries = []
+    with listing:
+        for item in listing:
+            try:
+                st = item.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            # Another device is a mount point (a volume of its own, whatever it holds), not
+            # something the user left here.
+            if st.st_uid != uid or st.st_dev != dev:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                try:
+                    found = scan(os.path.join(real, item.name), top=0)
+                except OSError:
+                    continue
+                size, files, is_dir = found.used, found.files, True
+            elif stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode):
+                size, files, is_dir = st.st_blocks * 512, 1, False
+            else:
+                # Sockets, FIFOs and devices belong to running programs; nothing to keep.
+                continue
+            entries.append(
+                WatchedEntry(
+                    path=os.path.join(location, item.name),
+                    name=item.name,
+                    bytes=size,
+                    files=files,
+                    is_dir=is_dir,
+                    mtime=st.st_mtime,
+                )
+            )
+    return entries
+
+
+# --- packages installed where they will not last --------------------------------------------
+
+
+def packages_installed_since(
+    since: float,
+    home: str,
+    persistent_paths: Iterable[str] = (),
+    paths: list[str] | None = None,
+    mounts: list[Mount] | None = None,
+) -> list[Package]:
+    """Distributions installed or upgraded since ``since`` (a timestamp) outside persistent
+    storage: a ``pip install`` without ``--user``, gone at the next restart. Sorted by name.
+
+    Only the copy Python imports counts (the first on the path): a newer copy shadowed by
+    one in the home volume changes nothing when it goes.
+    """
+    if mounts is None:
+        mounts = read_mounts()
+    recent: list[tuple[str, str, str]] = []
+    names = set()
+    for dist in importlib.metadata.distributions(path=paths or sys.path):
+        meta_dir = getattr(dist, "_path", None)
+        if meta_dir is None:
+            continue
+        meta_dir = os.fspath(meta_dir)
+        # The folder's name gives the project's name without parsing its metadata, which
+        # is most of the time spent here; only the recent ones get their metadata read.
+        key = _canonical(os.path.splitext(os.path.basename(meta_dir))[0].split("-")[0])
+        if key in names:
+            continue
+        names.add(key)
+        installed = _installed_time(meta_dir)
+        if installed is None or installed < since:
+            continue
+        # A half-removed or hand-made metadata folder must not stop the others.
+        try:
+            name = dist.metadata["Name"]
+            version = dist.version
+        except Exception:
+            continue
+        if name:
+            recent.append((name, version, os.path.dirname(meta_dir)))
+    locations = sorted({location for _, _, location in recent})
+    kept = {
+        location
+        for location, cls in zip(locations, classify(locations, home, persistent_paths, mounts))
+        if cls.persistent
+    }
+    packages = [Package(n, v, loc) for n, v, loc in recent if loc not in kept]
+    packages.sort(key=lambda p: p.name.lower())
+    return packages
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _installed_time(meta_dir: str) -> float | None:
+    # pip rewrites RECORD last; an upgrade in place may leave the folder's own mtime alone.
+    times = []
+    for name in ("", "RECORD", "METADATA", "PKG-INFO"):
+        with contextlib.suppress(OSError, TypeError, ValueError):
+            times.append(os.stat(os.path.join(meta_dir, name)).st_mtime)
+    return max(times) if times else None
+
+
+# --- moving entries home --------------------------------------------------------------------
+
+
+@dataclass
+class _Source:
+    asked: str
+    parent: str  # real path of the folder that holds it
+    name: str
+    st: os.stat_result
+    bytes: int  # allocated, du-style
+    same_device: bool = False
+
+    @property
+    def path(self) -> str:
+        return os.path.join(self.parent, self.name)
+
+
+@dataclass
+class _Copied:
+    """One entry copied, with what it was, so that only that is deleted from the source."""
+
+    name: str
+    st: os.stat_result
+    children: list[_Copied] = field(default_factory=list)
+
+
+class _Changed(Exception):
+    def __init__(self, rel: str) -> None:
+        super().__init__(rel)
+        self.rel = rel
+
+
+class _CopyError(Exception):
+    def __init__(self, rel: str, error: OSError) -> None:
+        super().__init__(rel)
+        self.rel = rel
+        self.error = error
+
+
+def rescue(
+    sources: Sequence[str],
+    home: str,
+    watched: Sequence[str],
+    into: str = "rescued",
+    quota: int | None = None,
+    used: int | None = None,
+    uid: int | None = None,
+) -> list[Rescued]:
+    """Move the user's files or folders out of the ``watched`` locations into ``home/into``.
+
+    All sources are checked, and the space they need, before anything is moved. A source
+    on another device is copied under a hidden name, synced, checked and renamed into place
+    before it is deleted, so a failure leaves it where it was and nothing half-copied in the
+    home. Names are kept; a name already taken gets " (1)", " (2)"...
+
+    Raises RescueError: 400 bad request, 403 not allowed, 404 missing, 409 changed while
+    being moved, 507 does not fit, 500 any other failure of the filesystem.
+    """
+    if uid is None:
+        uid = os.getuid()
+    if not sources:
+        raise RescueError(400, "Nothing to rescue: no file or folder was given.")
+    home_real = os.path.realpath(home)
+    dest = _destination(home_real, into)
+    shown_dest = os.path.join(os.path.abspath(home), os.path.normpath(into))
+    watched_real = [os.path.realpath(w) for w in watched if os.path.isdir(w)]
+    shown_watched = ", ".join(map(os.fspath, watched)) or "no location"
+    checked = [_check_source(s, home_real, watched_real, shown_watched, uid) for s in sources]
+    _check_overlaps(checked)
+    dest_dev = os.stat(_existing(dest)).st_dev
+    for source in checked:
+        source.same_device = source.st.st_dev == dest_dev
+    _check_space(checked, home_real, dest, quota, used)
+
+    try:
+        created = _missing_folders(dest)
+        os.makedirs(dest, exist_ok=True)
+        if os.geteuid() == 0 and uid != 0:
+            # A server running as root must not leave root-owned folders in the home.
+            gid = os.stat(home_real).st_gid
+            for folder in created:
+                os.chown(folder, uid, gid)
+        # A folder created in a race by someone else could lead out of the home.
+        if not _is_within(os.path.realpath(dest), home_real):
+            raise RescueError(403, f"{shown_dest} leads outside your home; nothing was moved.")
+        dest_fd = os.open(dest, _DIR_FLAGS)
+    except OSError as exc:
+        raise _failure(exc, shown_dest, f"{shown_dest} could not be created") from exc
+    done: list[Rescued] = []
+    try:
+        for source in checked:
+            try:
+                final = _move(source, dest, dest_fd)
+            except RescueError as exc:
+                if not done:
+                    raise
+                moved = ", ".join(r.source for r in done)
+                raise RescueError(exc.status, f"{exc.message} Already moved: {moved}.") from exc
+            done.append(Rescued(source.asked, os.path.join(shown_dest, final), source.bytes))
+    finally:
+        os.close(dest_fd)
+    return done
+
+
+def _missing_folders(path: str) -> list[str]:
+    missing = []
+    while not os.path.lexists(path):
+        missing.append(path)
+        path = os.path.dirname(path)
+    return missing
+
+
+def _destination(home_real: str, into: str) -> str:
+    norm = os.path.normpath(into) if into else ""
+    if not norm or os.path.isabs(into) or norm in (".", "..") or norm.startswith("../"):
+        raise RescueError(400, f"{into!r} is not a folder inside your home to rescue into.")
+    dest = os.path.realpath(os.path.join(home_real, norm))
+    if dest == home_real or not _is_within(dest, home_real):
+        raise RescueError(403, f"{into} leads outside your home; nothing was moved.")
+    if os.path.lexists(dest) and not os.path.isdir(dest):
+        raise RescueError(409, f"{into} in your home is a file, not a folder; nothing was moved.")
+    return dest
+
+
+def _check_source(
+    asked: object, home_real: str, watched_real: list[str], shown_watched: str, uid: int
+) -> _Source:
+    if not isinstance(asked, str) or not asked:
+        raise RescueError(400, "An empty path cannot be rescued; nothing was moved.")
+    if not os.path.isabs(asked):
+        raise RescueError(400, f"{asked} is not an absolute path; nothing was moved.")
+    parent_asked, name = os.path.split(asked.rstrip("/"))
+    outside = RescueError(
+        403, f"{asked} is not in {shown_watched}; only what is there can be rescued."
+    )
+    if name in ("", ".", ".."):
+        raise outside
+    # The folder is resolved, the entry itself never: a symlink is judged as a symlink.
+    parent = os.path.realpath(parent_asked)
+    path = os.path.join(parent, name)
+    if not any(_is_within(parent, w) for w in watched_real):
+        raise outside
+    if _is_within(path, home_real) or _is_within(home_real, path):
+        raise RescueError(403, f"{asked} is in your home already; nothing was moved.")
+    try:
+        st = os.lstat(path)
+        parent_dev = os.stat(parent).st_dev
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise RescueError(404, f"{asked} does not exist (any more); nothing was moved.") from exc
+    except OSError as exc:
+        raise RescueError(
+            403, f"{asked} cannot be read ({exc.strerror}); nothing was moved."
+        ) from exc
+    if st.st_uid != uid:
+        raise RescueError(
+            403, f"{asked} belongs to {_owner(st.st_uid)}; only your own files can be rescued."
+        )
+    if st.st_dev != parent_dev:
+        raise RescueError(403, f"{asked} is a mounted volume, not a file or folder of yours.")
+    if stat.S_ISLNK(st.st_mode):
+        _check_link(asked, path, home_real, watched_real, uid)
+    elif not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+        raise RescueError(
+            400, f"{asked} is a {_kind(st.st_mode)}, not a file or folder; it cannot be rescued."
+        )
+    size = st.st_blocks * 512
+    if stat.S_ISDIR(st.st_mode):
+        try:
+            size = scan(path, top=0).used
+        except OSError as exc:
+            raise RescueError(
+                403, f"{asked} cannot be read ({exc.strerror}); nothing was moved."
+            ) from exc
+    return _Source(asked, parent, name, st, size)
+
+
+def _check_link(asked: str, path: str, home_real: str, watched_real: list[str], uid: int) -> None:
+    # The link is moved as a link, but one that points at someone else's files or out of the
+    # temporary locations has no business being "rescued" into the home under its name.
+    target = os.path.realpath(path)
+    if _is_within(target, home_real) or not any(_is_within(target, w) for w in watched_real):
+        raise RescueError(
+            403, f"{asked} is a link to {target}, outside the locations that can be rescued."
+        )
+    try:
+        owner = os.lstat(target).st_uid
+    except OSError:
+        return  # a dangling link inside the location: only the link itself is moved
+    if owner != uid:
+        raise RescueError(
+            403,
+            f"{asked} is a link to {target}, which belongs to {_owner(owner)}; "
+            "only your own files can be rescued.",
+        )
+
+
+def _check_overlaps(sources: list[_Source]) -> None:
+    for i, a in enumerate(sources):
+        for b in sources[i + 1 :]:
+            if a.path == b.path:
+                raise RescueError(400, f"{b.asked} is listed twice; nothing was moved.")
+            for inner, outer in ((a, b), (b, a)):
+                if _is_within(inner.path, outer.path):
+                    raise RescueError(
+                        400,
+                        f"{inner.asked} is inside {outer.asked}, which is rescued too; "
+                        "nothing was moved.",
+                    )
+
+
+def _check_space(
+    sources: list[_Source], home_real: str, dest: str, quota: int | None, used: int | None
+) -> None:
+    what = sources[0].asked if len(sources) == 1 else f"the {len(sources)} items"
+    # A rename on the home's own device takes no room; a copy takes it all.
+    copied = sum(s.bytes for s in sources if not s.same_device)
+    free = _free_bytes(_existing(dest))
+    if copied > free:
+        raise RescueError(
+            507,
+            f"Not enough space in your home: {what} takes {_human(copied)} but only "
+            f"{_human(free)} is free on your home volume ({_human(copied - free)} short). "
+            "Nothing was moved.",
+        )
+    if quota is None:
+        return
+    if used is None:
+        used = scan(home_real, top=0).used
+    total = sum(s.bytes for s in sources)
+    left = max(quota - used, 0)
+    if total > left:
+        raise RescueError(
+            507,
+            f"Not enough room in your quota: {what} takes {_human(total)} but only "
+            f"{_human(left)} of your {_human(quota)} is left ({_human(total - left)} over). "
+            "Nothing was moved.",
+        )
+
+
+def _free_bytes(path: str) -> int:
+    st = os.statvfs(path)
+    return st.f_bavail * st.f_frsize
+
+
+def _move(source: _Source, dest: str, dest_fd: int) -> str:
+    """Move one checked source into ``dest`` (open as ``dest_fd``); return its final name."""
+    asked = source.asked
+    try:
+        parent_fd = os.open(source.parent, _DIR_FLAGS)
+        try:
+            st = os.stat(source.name, dir_fd=parent_fd, follow_symlinks=False)
+        except BaseException:
+            os.close(parent_fd)
+            raise
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise RescueError(404, f"{asked} does not exist any more.") from exc
+    except OSError as exc:
+        raise _failure(exc, asked, f"{asked} could not be read") from exc
+    try:
+        if (st.st_dev, st.st_ino) != (source.st.st_dev, source.st.st_ino):
+            raise RescueError(409, f"{asked} was replaced before it could be moved; try again.")
+        is_dir = stat.S_ISDIR(st.st_mode)
+        if source.same_device:
+            try:
+                final = _place(parent_fd, source.name, dest_fd, source.name, is_dir)
+                os.fsync(dest_fd)
+                return final
+            except OSError as exc:
+                # Bind mounts of one filesystem still refuse a rename between them.
+                if exc.errno != errno.EXDEV:
+                    raise _failure(exc, asked, f"{asked} could not be moved") from exc
+        return _copy_then_delete(source, st, parent_fd, dest, dest_fd)
+    finally:
+        os.close(parent_fd)
+
+
+def _copy_then_delete(
+    source: _Source, st: os.stat_result, parent_fd: int, dest: str, dest_fd: int
+) -> str:
+    asked = source.asked
+    name = source.name
+    token = secrets.token_hex(4)
+    temp = f".{name}.rescue-{token}" if len(os.fsencode(name)) <= 200 else f".rescue-{token}"
+    placed = temp
+    try:
+        copied = _copy_entry(parent_fd, name, dest_fd, temp, st, st.st_dev, "")
+        placed = _place(dest_fd, temp, dest_fd, name, stat.S_ISDIR(st.st_mode))
+        # The rename must be on disk before the original goes.
+        os.fsync(dest_fd)
+    except _Changed as exc:
+        _remove_temp(os.path.join(dest, placed))
+        where = f"{asked}/{exc.rel}" if exc.rel else asked
+        raise RescueError(
+            409,
+            f"{where} changed while it was being copied (is a program still writing to "
+            f"it?). {asked} was left where it was and nothing was kept in your home; try "
+            "again once it is finished.",
+        ) from exc
+    except _CopyError as exc:
+        _remove_temp(os.path.join(dest, placed))
+        where = f"{asked}/{exc.rel}" if exc.rel else asked
+        raise _failure(exc.error, asked, f"Copying {where} failed") from exc
+    except OSError as exc:
+        _remove_temp(os.path.join(dest, placed))
+        raise _failure(exc, asked, f"Moving {asked} failed") from exc
+    except BaseException:
+        _remove_temp(os.path.join(dest, placed))
+        raise
+    # The copy is complete and durable: from here on a failure only leaves a duplicate.
+    _remove_copied(parent_fd, copied)
+    return placed
+
+
+def _failure(exc: OSError, asked: str, what: str) -> RescueError:
+    kept = f"{asked} was left where it was and nothing half-copied was kept in your home."
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return RescueError(507, f"Your home ran out of space while moving {asked}. {kept}")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return RescueError(409, f"{what}: it (or part of it) disappeared meanwhile. {kept}")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return RescueError(403, f"{what}: {exc.strerror}. {kept}")
+    return RescueError(500, f"{what}: {exc.strerror}. {kept}")
+
+
+def _copy_entry(
+    src_dir: int,
+    name: str,
+    dst_dir: int,
+    dst_name: str,
+    st: os.stat_result,
+    dev: int,
+    rel: str,
+) -> _Copied:
+    """Copy one entry (a folder with everything in it) under ``dst_name``, synced."""
+    try:
+        if stat.S_ISLNK(st.st_mode):
+            os.symlink(os.readlink(name, dir_fd=src_dir), dst_name, dir_fd=dst_dir)
+            _keep_owner(dst_name, st, dst_dir)
+            os.utime(
+                dst_name,
+                ns=(st.st_atime_ns, st.st_mtime_ns),
+                dir_fd=dst_dir,
+                follow_symlinks=False,
+            )
+            return _Copied(name, st)
+        if stat.S_ISREG(st.st_mode):
+            return _copy_file(src_dir, name, dst_dir, dst_name, st, rel)
+        src_fd = os.open(name, _DIR_FLAGS, dir_fd=src_dir)
+        try:
+            if os.fstat(src_fd).st_ino != st.st_ino:
+                raise _Changed(rel)
+            # Owner-only until its content is in, so nothing half-copied is readable by others.
+            os.mkdir(dst_name, 0o700, dir_fd=dst_dir)
+            dst_fd = os.open(dst_name, _DIR_FLAGS, dir_fd=dst_dir)
+            try:
+                children = []
+                for child, child_st in _listing(src_fd):
+                    # As du -x: a mount inside is another volume, not this folder's content.
+                    if child_st.st_dev != dev:
+                        continue
+                    mode = child_st.st_mode
+                    if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+                        continue  # sockets, FIFOs, devices: meaningless after a restart
+                    child_rel = f"{rel}/{child}" if rel else child
+                    children.append(
+                        _copy_entry(src_fd, child, dst_fd, child, child_st, dev, child_rel)
+                    )
+                _keep_owner(dst_fd, st)
+                os.fchmod(dst_fd, stat.S_IMODE(st.st_mode))
+                os.utime(dst_fd, ns=(st.st_atime_ns, st.st_mtime_ns))
+                os.fsync(dst_fd)
+            finally:
+                os.close(dst_fd)
+        finally:
+            os.close(src_fd)
+        return _Copied(name, st, children)
+    except OSError as exc:
+        raise _CopyError(rel, exc) from exc
+
+
+def _listing(dir_fd: int) -> list[tuple[str, os.stat_result]]:
+    items = []
+    with os.scandir(dir_fd) as it:
+        for item in it:
+            try:
+                items.append((item.name, item.stat(follow_symlinks=False)))
+            except FileNotFoundError:
+                continue  # deleted meanwhile: nothing to copy, nothing to delete
+    return items
+
+
+def _copy_file(
+    src_dir: int, name: str, dst_dir: int, dst_name: str, st: os.stat_result, rel: str
+) -> _Copied:
+    src_fd = os.open(name, _READ_FLAGS, dir_fd=src_dir)
+    try:
+        before = os.fstat(src_fd)
+        if before.st_ino != st.st_ino or not stat.S_ISREG(before.st_mode):
+            raise _Changed(rel)
+        dst_fd = os.open(dst_name, _CREATE_FLAGS, 0o600, dir_fd=dst_dir)
+        try:
+            copied = _copy_data(src_fd, dst_fd)
+            after = os.fstat(src_fd)
+            if (
+                copied != before.st_size
+                or after.st_size != before.st_size
+                or after.st_mtime_ns != before.st_mtime_ns
+            ):
+                raise _Changed(rel)
+            if os.fstat(dst_fd).st_size != copied:
+                raise OSError(errno.EIO, "the copy is not the size of the original", dst_name)
+            _keep_owner(dst_fd, before)
+            os.fchmod(dst_fd, stat.S_IMODE(before.st_mode))
+            os.utime(dst_fd, ns=(before.st_atime_ns, before.st_mtime_ns))
+            os.fsync(dst_fd)
+        finally:
+            os.close(dst_fd)
+    finally:
+        os.close(src_fd)
+    return _Copied(name, before)
+
+
+def _copy_data(src_fd: int, dst_fd: int) -> int:
+    """Copy from the current offsets to the end of the source; return the bytes copied."""
+    total = 0
+    try:
+        while True:
+            sent = os.sendfile(dst_fd, src_fd, None, _COPY_CHUNK)
+            if not sent:
+                return total
+            total += sent
+    except OSError as exc:
+        # sendfile does not take every kind of file; read and write do.
+        if total or exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+            raise
+    while True:
+        chunk = os.read(src_fd, 1 << 20)
+        if not chunk:
+            return total
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(dst_fd, view) :]
+        total += len(chunk)
+
+
+def _keep_owner(target: int | str, st: os.stat_result, dir_fd: int | None = None) -> None:
+    # A server running as root would otherwise leave the user root-owned files in the home.
+    if os.geteuid() != 0:
+        return
+    if isinstance(target, int):
+        os.fchown(target, st.st_uid, st.st_gid)
+    else:
+        os.chown(target, st.st_uid, st.st_gid, dir_fd=dir_fd, follow_symlinks=False)
+
+
+def _place(src_dir: int, src_name: str, dst_dir: int, wanted: str, is_dir: bool) -> str:
+    """Rename into ``dst_dir`` under ``wanted``, or the first free "wanted (n)"."""
+    for candidate in _candidates(wanted, is_dir):
+        try:
+            _rename_noreplace(src_dir, src_name, dst_dir, candidate)
+        except FileExistsError:
+            continue
+        return candidate
+    raise OSError(errno.EEXIST, "no free name left", wanted)
+
+
+def _candidates(name: str, is_dir: bool) -> Iterator[str]:
+    yield name
+    stem, ext = (name, "") if is_dir else _split_ext(name)
+    for n in range(1, _MAX_SUFFIX):
+        yield f"{stem} ({n}){ext}"
+
+
+def _split_ext(name: str) -> tuple[str, str]:
+    # "data.tar.gz" becomes "data (1).tar.gz" and ".bashrc" ".bashrc (1)", as a person would
+    # name the copy.
+    match = re.match(r"^(.*?[^.])((?:\.tar)?\.[^.\s]{1,10})$", name)
+    return (match.group(1), match.group(2)) if match else (name, "")
+
+
+@functools.lru_cache(maxsize=1)
+def _renameat2() -> Callable[..., int] | None:
+    try:
+        func = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    func.restype = ctypes.c_int
+    return func
+
+
+def _rename_noreplace(src_dir: int, src: str, dst_dir: int, dst: str) -> None:
+    """os.rename that fails with FileExistsError instead of replacing ``dst``."""
+    func = _renameat2()
+    if func is not None:
+        if func(src_dir, os.fsencode(src), dst_dir, os.fsencode(dst), _RENAME_NOREPLACE) == 0:
+            return
+        err = ctypes.get_errno()
+        # EINVAL: a filesystem without the flag (NFS, for one); checked by hand below.
+        if err not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+            raise OSError(err, os.strerror(err), dst)
+    # Not atomic, but only the user's own processes write in this folder.
+    try:
+        os.stat(dst, dir_fd=dst_dir, follow_symlinks=False)
+    except FileNotFoundError:
+        pass
+    else:
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), dst)
+    try:
+        os.rename(src, dst, src_dir_fd=src_dir, dst_dir_fd=dst_dir)
+    except OSError as exc:
+        if exc.errno == errno.ENOTEMPTY:
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), dst) from exc
+        raise
+
+
+def _remove_temp(path: str) -> None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return
+    if not stat.S_ISDIR(st.st_mode):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return
+    # The copy of a read-only folder is read-only too: open every folder up, top down, so
+    # that rmtree can empty them.
+    stack = [path]
+    while stack:
+        folder = stack.pop()
+        with contextlib.suppress(OSError):
+            os.chmod(folder, 0o700)
+            with os.scandir(folder) as it:
+                stack.extend(e.path for e in it if e.is_dir(follow_symlinks=False))
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove_copied(parent_fd: int, copied: _Copied) -> None:
+    """Delete from the source what was copied, and only that: an entry replaced or added
+    since the copy stays where it is. Failures leave a duplicate, never a loss."""
+    try:
+        st = os.stat(copied.name, dir_fd=parent_fd, follow_symlinks=False)
+    except OSError:
+        return
+    if (st.st_dev, st.st_ino) != (copied.st.st_dev, copied.st.st_ino):
+        return
+    if not stat.S_ISDIR(st.st_mode):
+        if stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) != (
+            copied.st.st_size,
+            copied.st.st_mtime_ns,
+        ):
+            return
+        with contextlib.suppress(OSError):
+            os.unlink(copied.name, dir_fd=parent_fd)
+        return
+    try:
+        fd = os.open(copied.name, _DIR_FLAGS, dir_fd=parent_fd)
+    except OSError:
+        return
+    try:
+        st = os.fstat(fd)
+        if st.st_ino != copied.st.st_ino:
+            return
+        if copied.children and not st.st_mode & stat.S_IWUSR and st.st_uid == os.geteuid():
+            # A read-only folder (as unpacked archives often have) is going anyway, and its
+            # copy in the home keeps the read-only mode.
+            with contextlib.suppress(OSError):
+                os.fchmod(fd, stat.S_IMODE(st.st_mode) | stat.S_IWUSR)
+        for child in copied.children:
+            _remove_copied(fd, child)
+    finally:
+        os.close(fd)
+    with contextlib.suppress(OSError):
+        os.rmdir(copied.name, dir_fd=parent_fd)
+
+
+# --- wording --------------------------------------------------------------------------------
+
+
+def _human(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    value = float(n)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        value /= 1024
+        if value < 1024 or unit == "TiB":
+            return f"{value:.1f} {unit}"
+    return f"{n} bytes"  # pragma: no cover - the loop always returns
+
+
+def _owner(uid: int) -> str:
+    try:
+        return f"another user ({pwd.getpwuid(uid).pw_name})"
+    except KeyError:
+        return f"another user (uid {uid})"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISFIFO(mode):
+        return "named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "special file"

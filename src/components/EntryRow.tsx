@@ -1,0 +1,45 @@
+import { fileIcon, folderIcon } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { formatBytes } from '../format';
+
+export interface IEntryRowProps {
+  /** The full path, shown as a tooltip. */
+  path: string;
+  /** What the row shows; the full path when not given. */
+  label?: string;
+  bytes: number;
+  isFolder: boolean;
+  /** The row's one action: its button text, its accessible name and what it does. */
+  action: {
+    text: string;
+    title: string;
+    ariaLabel: string;
+    onClick: () => void;
+  };
+}
+
+/** A file or folder with its size and one action, as the panel's lists show them. */
+export function EntryRow(props: IEntryRowProps): JSX.Element {
+  const Icon = props.isFolder ? folderIcon : fileIcon;
+  const { action } = props;
+  return (
+    <li className="jp-DataLake-entry" title={props.path}>
+      <Icon.react tag="span" className="jp-DataLake-entryIcon" />
+      <span className="jp-DataLake-entryPath">
+        {/* The container is right-to-left so that long paths lose their start, not their
+            name; bdi keeps the path itself left-to-right. */}
+        <bdi>{props.label ?? props.path}</bdi>
+      </span>
+      <span className="jp-DataLake-entrySize">{formatBytes(props.bytes)}</span>
+      <button
+        className="jp-DataLake-linkButton"
+        onClick={action.onClick}
+        aria-label={action.ariaLabel}
+        title={action.title}
+      >
+        {action.text}
+      </button>
+    </li>
+  );
+}
