@@ -413,6 +413,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         created = sample_home.create_home(home)
         log.info("Demo home %s: %d file(s) added", home, len(created))
+        # /dev/shm is RAM, lost at restart, and writable without root: something to rescue.
+        scratch = Path("/dev/shm/datalake-demo")
+        try:
+            sample_home.create_scratch(scratch)
+            log.info("Scratch files in %s (shown under 'Lost at restart')", scratch)
+        except OSError as err:
+            log.info("No scratch files in %s: %s", scratch, err)
         _raise_if_stopping()
 
         port = args.port if args.port and port_is_free(args.port) else free_port()

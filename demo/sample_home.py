@@ -578,6 +578,23 @@ def main() -> None:
     print(f"wrote {len(rows)} rows to {DATA / 'sales_clean.csv'}")
 
 
+def create_scratch(scratch: Path) -> list[Path]:
+    """What a user typically leaves in a RAM-backed scratch place such as /dev/shm: an
+    intermediate export and a cache folder, which the Storage panel lists as lost at restart."""
+    files = {
+        "sales_2025_clean.csv": lambda: sales_csv(4000, seed=7, end=dt.date(2025, 12, 31)),
+        "feature-cache/part-000.bin": lambda: random.Random(1).randbytes(512 * 1024),
+        "feature-cache/part-001.bin": lambda: random.Random(2).randbytes(256 * 1024),
+    }
+    created = []
+    for relative, factory in files.items():
+        path = scratch / relative
+        if not path.exists():
+            _write_new(path, factory())
+            created.append(path)
+    return created
+
+
 if __name__ == "__main__":
     main()
 '''
@@ -597,6 +614,23 @@ def main(path: str) -> None:
     key = f"users/{os.environ.get('JUPYTERHUB_USER', 'jovyan')}/{Path(path).name}"
     boto3.client("s3").upload_file(path, bucket, key)
     print(f"uploaded {path} to s3://{bucket}/{key}")
+
+
+def create_scratch(scratch: Path) -> list[Path]:
+    """What a user typically leaves in a RAM-backed scratch place such as /dev/shm: an
+    intermediate export and a cache folder, which the Storage panel lists as lost at restart."""
+    files = {
+        "sales_2025_clean.csv": lambda: sales_csv(4000, seed=7, end=dt.date(2025, 12, 31)),
+        "feature-cache/part-000.bin": lambda: random.Random(1).randbytes(512 * 1024),
+        "feature-cache/part-001.bin": lambda: random.Random(2).randbytes(256 * 1024),
+    }
+    created = []
+    for relative, factory in files.items():
+        path = scratch / relative
+        if not path.exists():
+            _write_new(path, factory())
+            created.append(path)
+    return created
 
 
 if __name__ == "__main__":
@@ -746,6 +780,23 @@ def create_home(home: Path) -> list[Path]:
             timestamp = TRASHED_AT.timestamp()
             os.utime(path, (timestamp, timestamp))
         created.append(path)
+    return created
+
+
+def create_scratch(scratch: Path) -> list[Path]:
+    """What a user typically leaves in a RAM-backed scratch place such as /dev/shm: an
+    intermediate export and a cache folder, which the Storage panel lists as lost at restart."""
+    files = {
+        "sales_2025_clean.csv": lambda: sales_csv(4000, seed=7, end=dt.date(2025, 12, 31)),
+        "feature-cache/part-000.bin": lambda: random.Random(1).randbytes(512 * 1024),
+        "feature-cache/part-001.bin": lambda: random.Random(2).randbytes(256 * 1024),
+    }
+    created = []
+    for relative, factory in files.items():
+        path = scratch / relative
+        if not path.exists():
+            _write_new(path, factory())
+            created.append(path)
     return created
 
 
