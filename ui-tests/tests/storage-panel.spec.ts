@@ -28,6 +28,8 @@ test.describe('Storage panel', () => {
   });
 
   test('shows the data lake connected', async ({ page }) => {
+    // Tall enough for the whole panel in the README's screenshot.
+    await page.setViewportSize({ width: 1280, height: 1600 });
     const panel = await openStoragePanel(page);
     const state = panel.getByRole('status');
     await expect(state).toHaveText('Connected');
@@ -38,7 +40,10 @@ test.describe('Storage panel', () => {
     await expect(panel.getByText('users/galata/')).toBeVisible();
     await expect(panel.getByText('shared/', { exact: true })).toBeVisible();
 
-    await panel.screenshot({
+    await expect(panel.getByText('Looking…')).toHaveCount(0, {
+      timeout: 60 * 1000
+    });
+    await panel.locator('.jp-DataLake-panelContent').screenshot({
       path: path.join(ROOT, 'docs', 'images', 'storage-panel.png')
     });
   });
