@@ -40,10 +40,11 @@ class DataLakeHandler(APIHandler):
         return value
 
     def require_usage(self) -> UsageMonitor:
-        usage = self.datalake.usage
-        if usage is None:
-            raise tornado.web.HTTPError(503, self.datalake.config_error or "Not configured")
-        return usage
+        return self.require_settings().usage
+
+    def flag(self, name: str) -> bool:
+        """A yes/no query argument: `?refresh=1`."""
+        return self.get_query_argument(name, "0") not in ("0", "", "false")
 
     def write_json(self, payload, status: int = 200) -> None:
         self.set_status(status)
@@ -60,9 +61,7 @@ class StatusHandler(DataLakeHandler):
 class UsageHandler(DataLakeHandler):
     @tornado.web.authenticated
     async def get(self) -> None:
-        usage = self.require_usage()
-        refresh = self.get_query_argument("refresh", "0") not in ("0", "", "false")
-        self.write_json(await usage.get(refresh=refresh))
+        self.write_json(await self.require_usage().get(refresh=self.flag("refresh")))
 
 
 class TrashEmptyHandler(DataLakeHandler):
@@ -101,8 +100,8 @@ class AtRiskHandler(DataLakeHandler):
             top = int(self.get_query_argument("top", "10"))
         except ValueError as err:
             raise tornado.web.HTTPError(400, "top must be a whole number") from err
-        refresh = self.get_query_argument("refresh", "0") not in ("0", "", "false")
-        self.write_json(await self.require_settings().at_risk(top=max(0, top), refresh=refresh))
+        service = self.require_settings()
+        self.write_json(await service.at_risk(top=max(0, top), refresh=self.flag("refresh")))
 
 
 class RescueHandler(DataLakeHandler):

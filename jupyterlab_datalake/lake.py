@@ -181,9 +181,6 @@ class Lake:
             return Connection("error", f"The data lake answered with an error: {code or err}.")
         return Connection("error", f"The data lake could not be used: {err}")
 
-    def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
-
 
 def invalid_config(message: str) -> Connection:
     return Connection(

@@ -1,7 +1,7 @@
-"""The server part's single owner of state: resolved settings and the data lake client.
+"""The server part's single owner of state: the resolved settings, the data lake client, the
+usage monitor and the report of what is lost at restart.
 
-Handlers reach it through ``self.settings["datalake"]``; later features (usage, transfers) hang
-off it too, so that one object is created per server and closed when the server stops.
+Handlers reach it through ``self.settings["datalake"]``; there is one per server.
 """
 
 from __future__ import annotations
@@ -177,17 +177,13 @@ class DataLakeService:
         return {
             "rescued": [asdict(r) for r in rescued],
             "folder": s.rescue_folder,
-            "home_in_contents": self.usage.to_json()["home_in_contents"] if self.usage else None,
+            "home_in_contents": self.usage.home_in_contents() if self.usage else None,
         }
 
     def watch_saves(self, contents_manager) -> None:
         """Keep the usage figure current from saves, and explain saves that fail for space."""
         if self.usage is not None:
             watch_saves(contents_manager, self.usage)
-
-    def close(self) -> None:
-        if self.lake:
-            self.lake.close()
 
 
 async def _in_thread(func, *args, **kwargs):

@@ -208,7 +208,7 @@ class UsageMonitor:
         capacity = self.quota or volume.total
         return {
             "home": self.home,
-            "home_in_contents": self._home_in_contents(),
+            "home_in_contents": self.home_in_contents(),
             "used": r.used,
             "apparent": r.apparent,
             "files": r.files,
@@ -231,7 +231,7 @@ class UsageMonitor:
             "last_save_error": self.last_save_error,
         }
 
-    def _home_in_contents(self) -> str | None:
+    def home_in_contents(self) -> str | None:
         """Home's path in JupyterLab's file browser ("" when they are the same folder), or
         None when home is outside what the file browser shows."""
         if self.contents_root is None:
