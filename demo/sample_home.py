@@ -578,23 +578,6 @@ def main() -> None:
     print(f"wrote {len(rows)} rows to {DATA / 'sales_clean.csv'}")
 
 
-def create_scratch(scratch: Path) -> list[Path]:
-    """What a user typically leaves in a RAM-backed scratch place such as /dev/shm: an
-    intermediate export and a cache folder, which the Storage panel lists as lost at restart."""
-    files = {
-        "sales_2025_clean.csv": lambda: sales_csv(4000, seed=7, end=dt.date(2025, 12, 31)),
-        "feature-cache/part-000.bin": lambda: random.Random(1).randbytes(512 * 1024),
-        "feature-cache/part-001.bin": lambda: random.Random(2).randbytes(256 * 1024),
-    }
-    created = []
-    for relative, factory in files.items():
-        path = scratch / relative
-        if not path.exists():
-            _write_new(path, factory())
-            created.append(path)
-    return created
-
-
 if __name__ == "__main__":
     main()
 '''
@@ -614,23 +597,6 @@ def main(path: str) -> None:
     key = f"users/{os.environ.get('JUPYTERHUB_USER', 'jovyan')}/{Path(path).name}"
     boto3.client("s3").upload_file(path, bucket, key)
     print(f"uploaded {path} to s3://{bucket}/{key}")
-
-
-def create_scratch(scratch: Path) -> list[Path]:
-    """What a user typically leaves in a RAM-backed scratch place such as /dev/shm: an
-    intermediate export and a cache folder, which the Storage panel lists as lost at restart."""
-    files = {
-        "sales_2025_clean.csv": lambda: sales_csv(4000, seed=7, end=dt.date(2025, 12, 31)),
-        "feature-cache/part-000.bin": lambda: random.Random(1).randbytes(512 * 1024),
-        "feature-cache/part-001.bin": lambda: random.Random(2).randbytes(256 * 1024),
-    }
-    created = []
-    for relative, factory in files.items():
-        path = scratch / relative
-        if not path.exists():
-            _write_new(path, factory())
-            created.append(path)
-    return created
 
 
 if __name__ == "__main__":
@@ -767,12 +733,11 @@ def _write_new(path: Path, content: bytes) -> None:
     os.replace(temporary, path)
 
 
-def create_home(home: Path) -> list[Path]:
-    """Add missing sample files under `home`; returns the files created."""
-    home = home.resolve()
+def _add_missing(root: Path, files: dict[str, Callable[[], bytes]]) -> list[Path]:
+    """Write the files that `root` does not have yet; returns the files created."""
     created: list[Path] = []
-    for relative, factory in _files(home).items():
-        path = home / relative
+    for relative, factory in files.items():
+        path = root / relative
         if path.exists() or path.is_symlink():
             continue
         _write_new(path, factory())
@@ -783,6 +748,12 @@ def create_home(home: Path) -> list[Path]:
     return created
 
 
+def create_home(home: Path) -> list[Path]:
+    """Add missing sample files under `home`; returns the files created."""
+    home = home.resolve()
+    return _add_missing(home, _files(home))
+
+
 def create_scratch(scratch: Path) -> list[Path]:
     """What a user typically leaves in a RAM-backed scratch place such as /dev/shm: an
     intermediate export and a cache folder, which the Storage panel lists as lost at restart."""
@@ -791,13 +762,7 @@ def create_scratch(scratch: Path) -> list[Path]:
         "feature-cache/part-000.bin": lambda: random.Random(1).randbytes(512 * 1024),
         "feature-cache/part-001.bin": lambda: random.Random(2).randbytes(256 * 1024),
     }
-    created = []
-    for relative, factory in files.items():
-        path = scratch / relative
-        if not path.exists():
-            _write_new(path, factory())
-            created.append(path)
-    return created
+    return _add_missing(scratch, files)
 
 
 if __name__ == "__main__":
