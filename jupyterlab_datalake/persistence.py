@@ -801,10 +801,7 @@ def _copy_entry(
                     children.append(
                         _copy_entry(src_fd, child, dst_fd, child, child_st, dev, child_rel)
                     )
-                _keep_owner(dst_fd, st)
-                os.fchmod(dst_fd, stat.S_IMODE(st.st_mode))
-                os.utime(dst_fd, ns=(st.st_atime_ns, st.st_mtime_ns))
-                os.fsync(dst_fd)
+                _finish_copy(dst_fd, st)
             finally:
                 os.close(dst_fd)
         finally:
@@ -845,10 +842,7 @@ def _copy_file(
                 raise _Changed(rel)
             if os.fstat(dst_fd).st_size != copied:
                 raise OSError(errno.EIO, "the copy is not the size of the original", dst_name)
-            _keep_owner(dst_fd, before)
-            os.fchmod(dst_fd, stat.S_IMODE(before.st_mode))
-            os.utime(dst_fd, ns=(before.st_atime_ns, before.st_mtime_ns))
-            os.fsync(dst_fd)
+            _finish_copy(dst_fd, before)
         finally:
             os.close(dst_fd)
     finally:
@@ -877,6 +871,15 @@ def _copy_data(src_fd: int, dst_fd: int) -> int:
         while view:
             view = view[os.write(dst_fd, view) :]
         total += len(chunk)
+
+
+def _finish_copy(fd: int, st: os.stat_result) -> None:
+    """Give a copied file or folder its original's owner, mode and times, and make it durable
+    before the original may be deleted."""
+    _keep_owner(fd, st)
+    os.fchmod(fd, stat.S_IMODE(st.st_mode))
+    os.utime(fd, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.fsync(fd)
 
 
 def _keep_owner(target: int | str, st: os.stat_result, dir_fd: int | None = None) -> None:
