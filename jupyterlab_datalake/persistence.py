@@ -28,9 +28,10 @@ import secrets
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .paths import candidates, human_bytes, is_within
 from .scan import scan
 
 # O_NOFOLLOW everywhere below: an entry swapped for a symlink between the checks and the
@@ -56,8 +57,6 @@ _CREATE_FLAGS = (
     | getattr(os, "O_CLOEXEC", 0)
 )
 _RENAME_NOREPLACE = 1
-# Past this many "name (n)" taken, something is creating them as fast as we look.
-_MAX_SUFFIX = 10_000
 _COPY_CHUNK = 1 << 24
 # Filesystems whose content is in memory: worth saying so, it explains why it is lost.
 _RAM_FSTYPES = ("tmpfs", "ramfs")
@@ -180,7 +179,7 @@ def _existing(real: str) -> str:
 def _mount_at(real: str, mounts: list[Mount]) -> Mount:
     best: list[Mount] = []
     for mount in mounts:
-        if not _is_within(real, mount.mount_point):
+        if not is_within(real, mount.mount_point):
             continue
         if not best or len(mount.mount_point) > len(best[0].mount_point):
             best = [mount]
@@ -202,10 +201,6 @@ def _mount_at(real: str, mounts: list[Mount]) -> Mount:
     return best[-1]
 
 
-def _is_within(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip("/") + "/")
-
-
 def _storage(real: str, mount: Mount) -> str:
     """Where ``real`` lies inside its mount's filesystem."""
     rel = os.path.relpath(real, mount.mount_point)
@@ -214,7 +209,7 @@ def _storage(real: str, mount: Mount) -> str:
 
 def _same_storage(real: str, mount: Mount, volume: Mount) -> bool:
     """Whether ``real`` (on ``mount``) is kept in the part of a filesystem ``volume`` shows."""
-    return mount.device == volume.device and _is_within(_storage(real, mount), volume.root)
+    return mount.device == volume.device and is_within(_storage(real, mount), volume.root)
 
 
 def classify(
@@ -251,7 +246,7 @@ def classify(
                 # Under the configured folder and on its volume: a tmpfs mounted below it
                 # is still a tmpfs.
                 if _same_storage(real, mount, configured_mount) and (
-                    whole or _is_within(real, configured_real)
+                    whole or is_within(real, configured_real)
                 ):
                     reason = (
                         "on a persistent mount configured by your admin "
@@ -517,7 +512,7 @@ def rescue(
             for folder in created:
                 os.chown(folder, uid, gid)
         # A folder created in a race by someone else could lead out of the home.
-        if not _is_within(os.path.realpath(dest), home_real):
+        if not is_within(os.path.realpath(dest), home_real):
             raise RescueError(403, f"{shown_dest} leads outside your home; nothing was moved.")
         dest_fd = os.open(dest, _DIR_FLAGS)
     except OSError as exc:
@@ -551,7 +546,7 @@ def _destination(home_real: str, into: str) -> str:
     if not norm or os.path.isabs(into) or norm in (".", "..") or norm.startswith("../"):
         raise RescueError(400, f"{into!r} is not a folder inside your home to rescue into.")
     dest = os.path.realpath(os.path.join(home_real, norm))
-    if dest == home_real or not _is_within(dest, home_real):
+    if dest == home_real or not is_within(dest, home_real):
         raise RescueError(403, f"{into} leads outside your home; nothing was moved.")
     if os.path.lexists(dest) and not os.path.isdir(dest):
         raise RescueError(409, f"{into} in your home is a file, not a folder; nothing was moved.")
@@ -574,9 +569,9 @@ def _check_source(
     # The folder is resolved, the entry itself never: a symlink is judged as a symlink.
     parent = os.path.realpath(parent_asked)
     path = os.path.join(parent, name)
-    if not any(_is_within(parent, w) for w in watched_real):
+    if not any(is_within(parent, w) for w in watched_real):
         raise outside
-    if _is_within(path, home_real) or _is_within(home_real, path):
+    if is_within(path, home_real) or is_within(home_real, path):
         raise RescueError(403, f"{asked} is in your home already; nothing was moved.")
     try:
         st = os.lstat(path)
@@ -614,7 +609,7 @@ def _check_link(asked: str, path: str, home_real: str, watched_real: list[str], 
     # The link is moved as a link, but one that points at someone else's files or out of the
     # temporary locations has no business being "rescued" into the home under its name.
     target = os.path.realpath(path)
-    if _is_within(target, home_real) or not any(_is_within(target, w) for w in watched_real):
+    if is_within(target, home_real) or not any(is_within(target, w) for w in watched_real):
         raise RescueError(
             403, f"{asked} is a link to {target}, outside the locations that can be rescued."
         )
@@ -636,7 +631,7 @@ def _check_overlaps(sources: list[_Source]) -> None:
             if a.path == b.path:
                 raise RescueError(400, f"{b.asked} is listed twice; nothing was moved.")
             for inner, outer in ((a, b), (b, a)):
-                if _is_within(inner.path, outer.path):
+                if is_within(inner.path, outer.path):
                     raise RescueError(
                         400,
                         f"{inner.asked} is inside {outer.asked}, which is rescued too; "
@@ -654,8 +649,8 @@ def _check_space(
     if copied > free:
         raise RescueError(
             507,
-            f"Not enough space in your home: {what} takes {_human(copied)} but only "
-            f"{_human(free)} is free on your home volume ({_human(copied - free)} short). "
+            f"Not enough space in your home: {what} takes {human_bytes(copied)} but only "
+            f"{human_bytes(free)} is free on your home volume ({human_bytes(copied - free)} short). "
             "Nothing was moved.",
         )
     if quota is None:
@@ -667,8 +662,8 @@ def _check_space(
     if total > left:
         raise RescueError(
             507,
-            f"Not enough room in your quota: {what} takes {_human(total)} but only "
-            f"{_human(left)} of your {_human(quota)} is left ({_human(total - left)} over). "
+            f"Not enough room in your quota: {what} takes {human_bytes(total)} but only "
+            f"{human_bytes(left)} of your {human_bytes(quota)} is left ({human_bytes(total - left)} over). "
             "Nothing was moved.",
         )
 
@@ -894,27 +889,13 @@ def _keep_owner(target: int | str, st: os.stat_result, dir_fd: int | None = None
 
 def _place(src_dir: int, src_name: str, dst_dir: int, wanted: str, is_dir: bool) -> str:
     """Rename into ``dst_dir`` under ``wanted``, or the first free "wanted (n)"."""
-    for candidate in _candidates(wanted, is_dir):
+    for candidate in candidates(wanted, is_dir):
         try:
             _rename_noreplace(src_dir, src_name, dst_dir, candidate)
         except FileExistsError:
             continue
         return candidate
     raise OSError(errno.EEXIST, "no free name left", wanted)
-
-
-def _candidates(name: str, is_dir: bool) -> Iterator[str]:
-    yield name
-    stem, ext = (name, "") if is_dir else _split_ext(name)
-    for n in range(1, _MAX_SUFFIX):
-        yield f"{stem} ({n}){ext}"
-
-
-def _split_ext(name: str) -> tuple[str, str]:
-    # "data.tar.gz" becomes "data (1).tar.gz" and ".bashrc" ".bashrc (1)", as a person would
-    # name the copy.
-    match = re.match(r"^(.*?[^.])((?:\.tar)?\.[^.\s]{1,10})$", name)
-    return (match.group(1), match.group(2)) if match else (name, "")
 
 
 @functools.lru_cache(maxsize=1)
@@ -1014,17 +995,6 @@ def _remove_copied(parent_fd: int, copied: _Copied) -> None:
 
 
 # --- wording --------------------------------------------------------------------------------
-
-
-def _human(n: int) -> str:
-    if n < 1024:
-        return f"{n} bytes"
-    value = float(n)
-    for unit in ("KiB", "MiB", "GiB", "TiB"):
-        value /= 1024
-        if value < 1024 or unit == "TiB":
-            return f"{value:.1f} {unit}"
-    return f"{n} bytes"  # pragma: no cover - the loop always returns
 
 
 def _owner(uid: int) -> str:

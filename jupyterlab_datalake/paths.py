@@ -1,0 +1,42 @@
+"""Path and naming rules shared by everything that moves files: rescues into home, transfers
+to and from the data lake."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# How many "name (n)" candidates are tried before giving up on finding a free name.
+MAX_SUFFIX = 10_000
+
+
+def is_within(path: str, root: str) -> bool:
+    """Whether ``path`` is ``root`` or below it; both must be normalised the same way."""
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def split_ext(name: str) -> tuple[str, str]:
+    # "data.tar.gz" becomes "data (1).tar.gz" and ".bashrc" ".bashrc (1)", as a person would
+    # name the copy.
+    match = re.match(r"^(.*?[^.])((?:\.tar)?\.[^.\s]{1,10})$", name)
+    return (match.group(1), match.group(2)) if match else (name, "")
+
+
+def candidates(name: str, is_dir: bool) -> Iterator[str]:
+    """``name``, then ``name (1)``, ``name (2)``… with the suffix before a file's extension."""
+    yield name
+    stem, ext = (name, "") if is_dir else split_ext(name)
+    for n in range(1, MAX_SUFFIX):
+        yield f"{stem} ({n}){ext}"
+
+
+def human_bytes(n: int) -> str:
+    """Sizes in messages, in the binary units the panel shows."""
+    if n < 1024:
+        return f"{n} bytes"
+    value = float(n)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        value /= 1024
+        if value < 1024 or unit == "TiB":
+            return f"{value:.1f} {unit}"
+    return f"{n} bytes"  # pragma: no cover - the loop always returns
