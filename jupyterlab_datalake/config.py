@@ -74,6 +74,18 @@ def _relative_folder(value: str) -> str:
     return "/".join(parts)
 
 
+# S3 refuses parts below 5 MiB (but the last) and above 5 GiB.
+_MIN_PART = 5 * 1024**2
+_MAX_PART = 5 * 1024**3
+
+
+def _part_size(value: str | int) -> int:
+    size = parse_size(value)
+    if not _MIN_PART <= size <= _MAX_PART:
+        raise ValueError(f"{value!r} is not between 5Mi and 5Gi, the part sizes S3 accepts")
+    return size
+
+
 def validate_bucket(value: str) -> str:
     value = value.strip()
     # The S3 bucket naming rules, short form: 3-63 chars of lowercase letters, digits, . and -.
@@ -112,6 +124,10 @@ class Settings:
     persistent_paths: tuple[str, ...] = ()
     watched_paths: tuple[str, ...] = ("/tmp", "/var/tmp", "/dev/shm")
     rescue_folder: str = "rescued"
+    part_size: int = 8 * 1024**2
+    transfer_concurrency: int = 4
+    transfer_bandwidth: int | None = None
+    state_dir: str = ""
 
     @property
     def endpoint_host(self) -> str | None:
@@ -208,6 +224,29 @@ class DataLake(Configurable):
     rescue_folder = Unicode(
         "rescued", config=True, help="Folder in home that 'Move into home' moves entries to."
     )
+    part_size = Union(
+        [Integer(), Unicode()],
+        default_value="8Mi",
+        config=True,
+        help="Size of the parts of a multipart upload (at least 5Mi, as S3 requires). It grows "
+        "for files that would need more than S3's 10,000 parts.",
+    )
+    transfer_concurrency = Integer(
+        4, config=True, help="Parts of one file sent to S3 at the same time."
+    )
+    transfer_bandwidth = Union(
+        [Integer(), Unicode()],
+        default_value=None,
+        allow_none=True,
+        config=True,
+        help="Bytes per second all transfers of this server may use together, such as 50Mi; "
+        "unlimited by default. Default: $DATALAKE_TRANSFER_BANDWIDTH.",
+    )
+    state_dir = Unicode(
+        config=True,
+        help="Folder where the list of transfers is kept, so that it survives a restart. "
+        "Default: ~/.local/share/jupyterlab-datalake in home.",
+    )
     connect_timeout = Integer(
         5, config=True, help="Seconds to wait for the S3 endpoint before calling it unreachable."
     )
@@ -253,6 +292,10 @@ class DataLake(Configurable):
     def _home_default(self) -> str:
         return _env("DATALAKE_HOME") or os.path.expanduser("~")
 
+    @default("transfer_bandwidth")
+    def _bandwidth_default(self) -> str | None:
+        return _env("DATALAKE_TRANSFER_BANDWIDTH")
+
     @default("home_quota")
     def _quota_default(self) -> str | None:
         return _env("DATALAKE_HOME_QUOTA")
@@ -265,6 +308,7 @@ class DataLake(Configurable):
         try:
             username = self.username
             quota = self.home_quota
+            home = os.path.realpath(os.path.expanduser(self.home_dir))
             return Settings(
                 endpoint_url=_checked("endpoint_url", validate_endpoint, self.endpoint_url),
                 access_key_id=self.access_key_id,
@@ -275,7 +319,7 @@ class DataLake(Configurable):
                 shared_prefix=_prefix(self.shared_prefix),
                 user_prefix=_prefix(self.user_prefix.format(username=username)),
                 username=username,
-                home_dir=os.path.realpath(os.path.expanduser(self.home_dir)),
+                home_dir=home,
                 home_quota=_checked("home_quota", parse_size, quota),
                 connect_timeout=float(self.connect_timeout),
                 scan_interval=float(self.scan_interval),
@@ -284,6 +328,15 @@ class DataLake(Configurable):
                 persistent_paths=tuple(os.path.abspath(p) for p in self.persistent_paths),
                 watched_paths=tuple(os.path.abspath(p) for p in self.watched_paths),
                 rescue_folder=_checked("rescue_folder", _relative_folder, self.rescue_folder),
+                part_size=_checked("part_size", _part_size, self.part_size),
+                transfer_concurrency=max(1, self.transfer_concurrency),
+                transfer_bandwidth=_checked(
+                    "transfer_bandwidth", parse_size, self.transfer_bandwidth
+                ),
+                state_dir=os.path.abspath(
+                    os.path.expanduser(self.state_dir)
+                    or os.path.join(home, ".local", "share", "jupyterlab-datalake")
+                ),
             )
         except (TraitError, KeyError) as err:
             raise ConfigError(str(err)) from err
@@ -294,6 +347,8 @@ _ENV_NAMES = {
     "home_quota": "DATALAKE_HOME_QUOTA",
     "bucket": "DATALAKE_BUCKET",
     "rescue_folder": "c.DataLake.rescue_folder",
+    "part_size": "c.DataLake.part_size",
+    "transfer_bandwidth": "DATALAKE_TRANSFER_BANDWIDTH",
 }
 
 

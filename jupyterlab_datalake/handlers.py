@@ -7,6 +7,7 @@ The API is documented in docs/rest-api.yaml.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import asdict
 
@@ -14,8 +15,10 @@ import tornado
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
+from .lake import LakeError
 from .persistence import RescueError
 from .service import DataLakeService
+from .transfers import TransferError, TransferManager
 from .usage import UsageMonitor, free_space_at
 
 
@@ -38,6 +41,15 @@ class DataLakeHandler(APIHandler):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or not value:
             raise tornado.web.HTTPError(400, f'Expected a JSON body {{"{key}": ["...", ...]}}')
         return value
+
+    def json_body(self) -> dict:
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise tornado.web.HTTPError(400, "Expected a JSON object as the body")
+        return body
 
     def require_usage(self) -> UsageMonitor:
         return self.require_settings().usage
@@ -116,6 +128,82 @@ class RescueHandler(DataLakeHandler):
             raise tornado.web.HTTPError(err.status, str(err)) from err
 
 
+class TransferHandlerBase(DataLakeHandler):
+    @property
+    def transfers(self) -> TransferManager:
+        with self.refusals():
+            return self.require_settings().require_transfers()
+
+    @contextlib.contextmanager
+    def refusals(self):
+        """Refusals of the transfer manager and failures of S3 as HTTP errors with their
+        human message; a 409 also carries the plan, so that the UI can ask about clashes."""
+        try:
+            yield
+        except TransferError as err:
+            if err.plan is None:
+                raise tornado.web.HTTPError(err.status, str(err)) from err
+            self.write_json({"message": str(err), "plan": err.plan}, status=err.status)
+        except LakeError as err:
+            message = f"{err.connection.message} {err.connection.hint}".strip()
+            raise tornado.web.HTTPError(503, message) from err
+
+
+class TransfersHandler(TransferHandlerBase):
+    """The list of transfers; POST plans or starts one."""
+
+    @tornado.web.authenticated
+    def get(self) -> None:
+        self.write_json({"transfers": self.transfers.list()})
+
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.json_body()
+        sources = body.get("sources")
+        if not isinstance(sources, list) or not sources:
+            raise tornado.web.HTTPError(400, 'Expected "sources": a list of paths')
+        manager = self.transfers
+        with self.refusals():
+            transfer = await self.datalake.plan_transfer(
+                sources,
+                body.get("area", "mine"),
+                body.get("prefix") or "",
+                body.get("conflict", "ask"),
+            )
+            if body.get("dry_run"):
+                self.write_json(manager.plan_json(transfer))
+            else:
+                self.write_json(manager.start(transfer), status=201)
+
+    @tornado.web.authenticated
+    def delete(self) -> None:
+        self.write_json({"removed": self.transfers.clear()})
+
+
+class TransferHandler(TransferHandlerBase):
+    @tornado.web.authenticated
+    def get(self, transfer_id: str) -> None:
+        with self.refusals():
+            self.write_json(self.transfers.get(transfer_id))
+
+    @tornado.web.authenticated
+    def delete(self, transfer_id: str) -> None:
+        with self.refusals():
+            cancelled = self.transfers.cancel_or_remove(transfer_id)
+        if cancelled is None:
+            self.set_status(204)
+            self.finish()
+        else:
+            self.write_json(cancelled, status=202)
+
+
+class TransferRetryHandler(TransferHandlerBase):
+    @tornado.web.authenticated
+    def post(self, transfer_id: str) -> None:
+        with self.refusals():
+            self.write_json(self.transfers.retry(transfer_id))
+
+
 def setup_handlers(web_app) -> None:
     base = url_path_join(web_app.settings["base_url"], "datalake")
     web_app.add_handlers(
@@ -128,5 +216,8 @@ def setup_handlers(web_app) -> None:
             (url_path_join(base, "paths", "classify"), ClassifyHandler),
             (url_path_join(base, "at-risk"), AtRiskHandler),
             (url_path_join(base, "rescue"), RescueHandler),
+            (url_path_join(base, "transfers"), TransfersHandler),
+            (url_path_join(base, "transfers", r"([0-9a-f]{16})"), TransferHandler),
+            (url_path_join(base, "transfers", r"([0-9a-f]{16})", "retry"), TransferRetryHandler),
         ],
     )

@@ -118,8 +118,8 @@ class Lake:
         except (ClientError, BotoCoreError) as err:
             raise LakeError(self.classify(err)) from err
 
-    async def check(self) -> Connection:
-        """Probe the bucket with HeadBucket and say whether, and why not, it can be used."""
+    def check_configured(self) -> Connection | None:
+        """Why the bucket cannot be used without asking it, or None when settings are complete."""
         missing = self.settings.missing()
         if missing:
             return Connection(
@@ -129,6 +129,13 @@ class Lake:
                 "AWS_SECRET_ACCESS_KEY for single-user servers (singleuser.extraEnv), "
                 "or set c.DataLake.* in jupyter_server_config.py.",
             )
+        return None
+
+    async def check(self) -> Connection:
+        """Probe the bucket with HeadBucket and say whether, and why not, it can be used."""
+        not_configured = self.check_configured()
+        if not_configured:
+            return not_configured
         try:
             await self.run(self.client.head_bucket, Bucket=self.settings.bucket)
         except LakeError as err:

@@ -20,6 +20,7 @@ from ._version import __version__
 from .config import ConfigError, DataLake, Settings
 from .lake import Connection, Lake, invalid_config
 from .saves import watch_saves
+from .transfers import Transfer, TransferError, TransferManager
 from .usage import UsageMonitor
 
 
@@ -48,6 +49,11 @@ class DataLakeService:
                 contents_root=contents_root,
             )
             if settings
+            else None
+        )
+        self.transfers = (
+            TransferManager(settings, self.lake, contents_root)
+            if settings and self.lake.configured
             else None
         )
 
@@ -179,6 +185,24 @@ class DataLakeService:
             "folder": s.rescue_folder,
             "home_in_contents": self.usage.home_in_contents() if self.usage else None,
         }
+
+    # ----- transfers ------------------------------------------------------------------------
+
+    def require_transfers(self) -> TransferManager:
+        if self.transfers is None:
+            connection = self.lake.check_configured() if self.lake else None
+            raise TransferError(
+                503,
+                connection.message if connection else self.config_error or "Not configured.",
+            )
+        return self.transfers
+
+    async def plan_transfer(
+        self, sources: list[str], area: str, prefix: str, conflict: str
+    ) -> Transfer:
+        manager = self.require_transfers()
+        # Planning walks folders and asks S3 which keys exist: both block.
+        return await self.lake.run(manager.plan, sources, area, prefix, conflict)
 
     def watch_saves(self, contents_manager) -> None:
         """Keep the usage figure current from saves, and explain saves that fail for space."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -21,7 +22,8 @@ def served_routes(app) -> set[str]:
 
 async def test_every_route_is_documented(jp_serverapp, jp_fetch):
     await jp_fetch("api", "status")
-    documented = set(yaml.safe_load(DOC.read_text())["paths"])
+    # Tornado shows a route's capture groups as %s; the document names them {id}.
+    documented = {re.sub(r"\{[^}]+\}", "%s", p) for p in yaml.safe_load(DOC.read_text())["paths"]}
     served = served_routes(jp_serverapp)
     assert served, "no /datalake/ routes found: the test looks in the wrong place"
     assert served == documented

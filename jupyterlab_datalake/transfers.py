@@ -1,0 +1,1013 @@
+"""Transfers from home to the data lake, run inside the Jupyter server.
+
+A transfer is planned on the request (sources checked, keys computed, clashes found), then run
+on a thread of its own while the event loop goes on serving. A file is read once, in order:
+each part is hashed (SHA-256 of the whole content, MD5 of the part) as it is read and handed to
+a small pool that sends it with UploadPart, so memory holds at most a few parts whatever the
+file's size. S3 checks each part against its Content-MD5; afterwards HeadObject must show the
+size and the multipart ETag (the MD5 of the parts' MD5s) computed here, and the SHA-256 is
+written into the object's metadata.
+
+The list of transfers is kept in a journal file in home, so that it survives a browser reload
+and a server restart; multipart uploads are journaled while they are open, so that those a
+restart or an outage interrupted are aborted later rather than left as invisible parts that
+the bucket keeps paying for.
+"""
+
+from __future__ import annotations
+
+import base64
+import collections
+import contextlib
+import hashlib
+import json
+import logging
+import mimetypes
+import os
+import secrets
+import stat
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import quote
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from .config import Settings
+from .lake import Lake, LakeError
+from .paths import candidates, is_within
+
+log = logging.getLogger(__name__)
+
+MAX_PARTS = 10_000
+MAX_KEY_BYTES = 1024
+# Above this, CopyObject refuses; the metadata is then written by a multipart copy.
+COPY_LIMIT = 5 * 1024**3
+# A plan lists every file; past this many, one transfer is the wrong tool.
+MAX_FILES = 100_000
+# Finished transfers kept in the list, newest first.
+KEEP_FINISHED = 200
+# The journal is rewritten at most this often while bytes move; state changes write at once.
+JOURNAL_INTERVAL = 1.0
+RATE_WINDOW = 5.0
+
+ACTIVE = ("queued", "running")
+AREAS = ("shared", "mine")
+POLICIES = ("ask", "overwrite", "rename", "skip")
+
+
+class TransferError(Exception):
+    """A request refused before anything started; ``status`` is its HTTP status."""
+
+    def __init__(self, status: int, message: str, plan: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.plan = plan
+
+
+class _Stop(Exception):
+    """Raised inside a running file to end it: cancelled, or the source changed."""
+
+    def __init__(self, state: str, message: str):
+        super().__init__(message)
+        self.state = state
+
+
+@dataclass
+class Item:
+    """One file, or one empty folder's marker object, of a transfer."""
+
+    source: str
+    destination: str
+    bytes: int
+    path: str = ""  # the real path on disk
+    done: int = 0
+    state: str = "queued"  # queued | running | done | failed | cancelled | skipped
+    message: str | None = None
+    exists: bool = False
+    marker: bool = False
+    upload_id: str | None = None
+
+    def public(self) -> dict[str, Any]:
+        return {
+            k: getattr(self, k)
+            for k in ("source", "destination", "bytes", "done", "state", "message", "exists")
+        }
+
+
+@dataclass
+class Transfer:
+    id: str
+    direction: str
+    area: str
+    prefix: str
+    sources: list[str]
+    conflict: str
+    bucket: str
+    destination: str
+    items: list[Item]
+    state: str = "queued"
+    message: str | None = None
+    created: float = field(default_factory=time.time)
+    started: float | None = None
+    finished: float | None = None
+    cancel: threading.Event = field(default_factory=threading.Event, repr=False)
+    samples: collections.deque = field(default_factory=collections.deque, repr=False)
+
+    @property
+    def uri(self) -> str:
+        return f"s3a://{self.bucket}/{self.destination}"
+
+    def public(self, items: bool = False) -> dict[str, Any]:
+        done = sum(i.done for i in self.items)
+        total = sum(i.bytes for i in self.items if i.state != "skipped")
+        rate = self._rate() if self.state == "running" else None
+        reply = {
+            "id": self.id,
+            "direction": self.direction,
+            "area": self.area,
+            "prefix": self.prefix,
+            "sources": self.sources,
+            "conflict": self.conflict,
+            "state": self.state,
+            "message": self.message,
+            "bytes_total": total,
+            "bytes_done": done,
+            "files_total": sum(1 for i in self.items if not i.marker),
+            "files_done": sum(1 for i in self.items if i.state == "done" and not i.marker),
+            "files_skipped": sum(1 for i in self.items if i.state == "skipped"),
+            "rate": rate,
+            "eta": (total - done) / rate if rate else None,
+            "created": self.created,
+            "started": self.started,
+            "finished": self.finished,
+            "bucket": self.bucket,
+            "destination": self.destination,
+            "uri": self.uri,
+        }
+        if items:
+            reply["items"] = [i.public() for i in self.items]
+        return reply
+
+    def _rate(self) -> float | None:
+        if len(self.samples) < 2:
+            return None
+        (t0, b0), (t1, b1) = self.samples[0], self.samples[-1]
+        return (b1 - b0) / (t1 - t0) if t1 > t0 else None
+
+    def sample(self) -> None:
+        now = time.monotonic()
+        self.samples.append((now, sum(i.done for i in self.items)))
+        while len(self.samples) > 2 and now - self.samples[0][0] > RATE_WINDOW:
+            self.samples.popleft()
+
+    def journal(self) -> dict[str, Any]:
+        data = {
+            k: getattr(self, k)
+            for k in (
+                "id",
+                "direction",
+                "area",
+                "prefix",
+                "sources",
+                "conflict",
+                "bucket",
+                "destination",
+                "state",
+                "message",
+                "created",
+                "started",
+                "finished",
+            )
+        }
+        data["items"] = [asdict(i) for i in self.items]
+        return data
+
+    @classmethod
+    def from_journal(cls, data: dict[str, Any]) -> Transfer:
+        items = [Item(**i) for i in data.pop("items")]
+        return cls(items=items, **data)
+
+
+# ----- rules for keys and paths -------------------------------------------------------------
+
+
+def clean_prefix(prefix: str) -> str:
+    """A sub-folder inside an area, as typed by a user: slashes at either end and doubled ones
+    are forgiven; ``.`` and ``..`` are not, since S3 would keep them as literal names."""
+    if not isinstance(prefix, str):
+        raise TransferError(400, "The sub-folder must be text.")
+    parts = [p for p in prefix.strip().split("/") if p]
+    for part in parts:
+        if part in (".", ".."):
+            raise TransferError(
+                400, f"The sub-folder {prefix!r} contains {part!r}; name the folder plainly."
+            )
+        check_name(part, "The sub-folder")
+    return "/".join(parts)
+
+
+def check_name(name: str, what: str) -> None:
+    """Names S3 and the tools reading the lake cannot hold are refused, not mangled."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as err:
+        shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        raise TransferError(
+            400, f"{what} {shown!r} has a name that is not valid UTF-8; rename it first."
+        ) from err
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise TransferError(
+            400, f"{what} {name!r} has a control character in its name; rename it first."
+        )
+
+
+def check_key(key: str, source: str) -> None:
+    check_name(key, "The destination of " + source)
+    size = len(key.encode("utf-8"))
+    if size > MAX_KEY_BYTES:
+        raise TransferError(
+            400,
+            f"{source} would become a key of {size} bytes; S3 keys hold at most "
+            f"{MAX_KEY_BYTES}. Shorten the names or the sub-folder.",
+        )
+
+
+def part_size_for(size: int, base: int) -> int:
+    """The part size for a file of ``size`` bytes: ``base``, doubled until the file fits in
+    S3's 10,000 parts (a 5 TiB object then takes 1 GiB parts)."""
+    part = base
+    while -(-size // part) > MAX_PARTS:
+        part *= 2
+    return part
+
+
+def multipart_etag(md5s: list[bytes]) -> str:
+    """The ETag S3 gives a multipart object: the MD5 of the parts' MD5s, then the count."""
+    return f"{hashlib.md5(b''.join(md5s)).hexdigest()}-{len(md5s)}"
+
+
+@dataclass
+class _Source:
+    asked: str
+    path: str
+    name: str
+    is_dir: bool
+
+
+class Bandwidth:
+    """A limit shared by all transfers of the server, so an admin can keep one user's upload
+    from saturating the lake's network."""
+
+    def __init__(self, per_second: int | None):
+        self.per_second = per_second
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def take(self, n: int, cancel: threading.Event) -> None:
+        if not self.per_second:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(self._next, now)
+            self._next = start + n / self.per_second
+        # Waiting on the event wakes a cancel at once rather than after the pause.
+        if start > now and cancel.wait(start - now):
+            raise _Stop("cancelled", "Cancelled.")
+
+
+# ----- the manager ------------------------------------------------------------------------
+
+
+class TransferManager:
+    def __init__(self, settings: Settings, lake: Lake, contents_root: str | None = None):
+        self.settings = settings
+        self.lake = lake
+        self.root = os.path.realpath(contents_root or settings.home_dir)
+        self.home = os.path.realpath(settings.home_dir)
+        self.journal_path = os.path.join(settings.state_dir, "transfers.json")
+        self.bandwidth = Bandwidth(settings.transfer_bandwidth)
+        self._lock = threading.RLock()
+        self._transfers: dict[str, Transfer] = {}
+        # Multipart uploads whose abort failed: retried at start-up and on every retry.
+        self._orphans: list[dict[str, str]] = []
+        self._runner = ThreadPoolExecutor(max_workers=2, thread_name_prefix="datalake-transfer")
+        self._parts = ThreadPoolExecutor(
+            max_workers=2 * settings.transfer_concurrency, thread_name_prefix="datalake-part"
+        )
+        self._journal_written = 0.0
+        self._load()
+
+    # ----- journal --------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        try:
+            with open(self.journal_path, encoding="utf-8") as f:
+                data = json.load(f)
+            transfers = [Transfer.from_journal(t) for t in data.get("transfers", [])]
+            self._orphans = list(data.get("orphans", []))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, TypeError, KeyError) as err:
+            log.warning("jupyterlab-datalake: ignoring unreadable %s: %s", self.journal_path, err)
+            return
+        for t in transfers:
+            if t.state in ACTIVE:
+                # The thread that ran it died with the old server; its open upload is aborted.
+                t.state = "failed"
+                t.message = (
+                    "The Jupyter server stopped while this transfer was running. "
+                    "Retry to send what is missing."
+                )
+                t.finished = time.time()
+            for item in t.items:
+                if item.state in ACTIVE:
+                    item.state, item.done = "queued", 0
+                if item.upload_id:
+                    self._orphans.append({"key": item.destination, "upload_id": item.upload_id})
+                    item.upload_id = None
+            self._transfers[t.id] = t
+        if self._orphans:
+            self._runner.submit(self._abort_orphans)
+        self._write_journal()
+
+    def _write_journal(self, force: bool = True) -> None:
+        now = time.monotonic()
+        if not force and now - self._journal_written < JOURNAL_INTERVAL:
+            return
+        self._journal_written = now
+        with self._lock:
+            data = {
+                "transfers": [t.journal() for t in self._transfers.values()],
+                "orphans": list(self._orphans),
+            }
+        tmp = f"{self.journal_path}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(self.journal_path), exist_ok=True)
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump(data, f)
+            os.replace(tmp, self.journal_path)
+        except OSError as err:
+            # A full home must not stop a transfer that is freeing it; the list then lives in
+            # memory only until the journal can be written again.
+            log.warning("jupyterlab-datalake: cannot write %s: %s", self.journal_path, err)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+    # ----- queries --------------------------------------------------------------------------
+
+    def list(self) -> list[dict[str, Any]]:
+        with self._lock:
+            transfers = sorted(self._transfers.values(), key=lambda t: t.created, reverse=True)
+            return [t.public() for t in transfers]
+
+    def get(self, transfer_id: str) -> dict[str, Any]:
+        with self._lock:
+            return self._find(transfer_id).public(items=True)
+
+    def _find(self, transfer_id: str) -> Transfer:
+        transfer = self._transfers.get(transfer_id)
+        if transfer is None:
+            raise TransferError(404, f"There is no transfer {transfer_id}.")
+        return transfer
+
+    # ----- planning -------------------------------------------------------------------------
+
+    def plan(self, sources: list[str], area: str, prefix: str, conflict: str) -> Transfer:
+        """Check every source and compute every key, asking S3 which exist; starts nothing."""
+        if area not in AREAS:
+            raise TransferError(400, f"The area must be one of {', '.join(AREAS)}, not {area!r}.")
+        if conflict not in POLICIES:
+            raise TransferError(
+                400, f"The conflict policy must be one of {', '.join(POLICIES)}, not {conflict!r}."
+            )
+        s = self.settings
+        prefix = clean_prefix(prefix)
+        base = (s.shared_prefix if area == "shared" else s.user_prefix) + (
+            prefix + "/" if prefix else ""
+        )
+        checked = [self._check_source(src) for src in sources]
+        _check_overlaps(checked)
+        names = {}
+        for src in checked:
+            if src.name in names:
+                raise TransferError(
+                    400,
+                    f"{names[src.name]} and {src.asked} would both become {base}{src.name}; "
+                    "send them separately.",
+                )
+            names[src.name] = src.asked
+        items: list[Item] = []
+        tops: list[tuple[_Source, list[Item]]] = []
+        for src in checked:
+            own = list(self._items_of(src, base))
+            items.extend(own)
+            tops.append((src, own))
+            if len(items) > MAX_FILES:
+                raise TransferError(
+                    400, f"More than {MAX_FILES:,} files; send the folders one at a time."
+                )
+        for src, own in tops:
+            self._mark_existing(src, base, own)
+        if conflict == "rename":
+            for src, own in tops:
+                self._rename(src, base, own)
+        elif conflict == "skip":
+            for item in items:
+                if item.exists:
+                    item.state = "skipped"
+                    item.message = "Skipped: it exists in the data lake already."
+        if len(checked) == 1:
+            destination = base + checked[0].name + ("/" if checked[0].is_dir else "")
+            if conflict == "rename" and tops[0][1]:
+                first = tops[0][1][0].destination
+                destination = first if not checked[0].is_dir else _top_of(first, base)
+        else:
+            destination = base
+        return Transfer(
+            id=secrets.token_hex(8),
+            direction="upload",
+            area=area,
+            prefix=prefix,
+            sources=[src.asked for src in checked],
+            conflict=conflict,
+            bucket=s.bucket,
+            destination=destination,
+            items=items,
+        )
+
+    def plan_json(self, transfer: Transfer) -> dict[str, Any]:
+        public = transfer.public(items=True)
+        return {
+            "area": transfer.area,
+            "prefix": transfer.prefix,
+            "bucket": transfer.bucket,
+            "items": public["items"],
+            "conflicts": [i.destination for i in transfer.items if i.exists],
+            "bytes_total": public["bytes_total"],
+            "files_total": public["files_total"],
+            "destination": transfer.destination,
+            "uri": transfer.uri,
+        }
+
+    def _check_source(self, asked: object) -> _Source:
+        if not isinstance(asked, str) or not asked.strip("/"):
+            raise TransferError(400, "An empty path cannot be sent; nothing was started.")
+        joined = asked if os.path.isabs(asked) else os.path.join(self.root, asked)
+        real = os.path.realpath(joined)
+        allowed = [self.home] + [os.path.realpath(w) for w in self.settings.watched_paths]
+        if not any(is_within(real, root) for root in allowed) or real == "/":
+            shown = f" (it leads to {real})" if os.path.normpath(joined) != real else ""
+            raise TransferError(
+                403,
+                f"{asked} is outside your home{shown}; only files in your home can be sent.",
+            )
+        try:
+            st = os.stat(real)
+        except (FileNotFoundError, NotADirectoryError) as err:
+            raise TransferError(404, f"{asked} does not exist (any more).") from err
+        except OSError as err:
+            raise TransferError(403, f"{asked} cannot be read ({err.strerror}).") from err
+        if stat.S_ISDIR(st.st_mode):
+            if not os.access(real, os.R_OK | os.X_OK):
+                raise TransferError(403, f"{asked} cannot be read (permission denied).")
+        elif stat.S_ISREG(st.st_mode):
+            _check_readable(real, asked)
+        else:
+            raise TransferError(400, f"{asked} is not a regular file or a folder.")
+        name = os.path.basename(real) if real != self.home else "home"
+        check_name(name, asked)
+        return _Source(asked, real, name, stat.S_ISDIR(st.st_mode))
+
+    def _items_of(self, src: _Source, base: str) -> Iterator[Item]:
+        shown_root = src.asked.rstrip("/")
+        if not src.is_dir:
+            key = base + src.name
+            check_key(key, src.asked)
+            yield Item(src.asked, key, os.stat(src.path).st_size, path=src.path)
+            return
+        for rel, kind, size in _walk(src.path, src.asked):
+            shown = f"{shown_root}/{rel}" if rel else shown_root
+            path = os.path.join(src.path, rel)
+            if kind == "empty":
+                key = f"{base}{src.name}/{rel}/" if rel else f"{base}{src.name}/"
+                check_key(key, shown)
+                yield Item(shown, key, 0, path=path, marker=True)
+            elif kind == "file":
+                key = f"{base}{src.name}/{rel}"
+                check_key(key, shown)
+                yield Item(shown, key, size, path=path)
+            else:
+                yield Item(shown, "", 0, path=path, state="skipped", message=f"Skipped: {kind}.")
+
+    def _mark_existing(self, src: _Source, base: str, items: list[Item]) -> None:
+        client = self.lake.client
+        if not src.is_dir:
+            item = items[0]
+            item.exists = self._exists(item.destination)
+            return
+        found: set[str] = set()
+        request = {"Bucket": self.settings.bucket, "Prefix": f"{base}{src.name}/"}
+        while True:
+            page = self._call(client.list_objects_v2, **request)
+            found.update(o["Key"] for o in page.get("Contents", []))
+            if not page.get("IsTruncated"):
+                break
+            request["ContinuationToken"] = page["NextContinuationToken"]
+        for item in items:
+            item.exists = item.destination in found
+
+    def _exists(self, key: str) -> bool:
+        try:
+            self.lake.client.head_object(Bucket=self.settings.bucket, Key=key)
+        except ClientError as err:
+            if str(err.response.get("Error", {}).get("Code")) in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise LakeError(self.lake.classify(err)) from err
+        except BotoCoreError as err:
+            raise LakeError(self.lake.classify(err)) from err
+        return True
+
+    def _folder_exists(self, prefix: str) -> bool:
+        reply = self._call(
+            self.lake.client.list_objects_v2,
+            Bucket=self.settings.bucket,
+            Prefix=prefix,
+            MaxKeys=1,
+        )
+        return bool(reply.get("KeyCount"))
+
+    def _rename(self, src: _Source, base: str, items: list[Item]) -> None:
+        """Keep both, as a file manager does: the clashing file, or the clashing folder as a
+        whole, gets the first free "name (n)"."""
+        if not any(i.exists for i in items):
+            return
+        for candidate in candidates(src.name, src.is_dir):
+            if src.is_dir:
+                if not self._folder_exists(f"{base}{candidate}/"):
+                    break
+            elif not self._exists(base + candidate):
+                break
+        old = f"{base}{src.name}"
+        new = f"{base}{candidate}"
+        for item in items:
+            if item.destination:
+                item.destination = new + item.destination[len(old) :]
+                check_key(item.destination, item.source)
+            item.exists = False
+
+    def _call(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ClientError, BotoCoreError) as err:
+            raise LakeError(self.lake.classify(err)) from err
+
+    # ----- control --------------------------------------------------------------------------
+
+    def start(self, transfer: Transfer) -> dict[str, Any]:
+        if transfer.conflict == "ask" and any(i.exists for i in transfer.items):
+            clashes = [i.destination for i in transfer.items if i.exists]
+            raise TransferError(
+                409,
+                f"{len(clashes)} destination(s) exist already, such as {clashes[0]}; "
+                "choose to overwrite, keep both or skip them.",
+                plan=self.plan_json(transfer),
+            )
+        with self._lock:
+            self._transfers[transfer.id] = transfer
+            self._trim()
+        self._write_journal()
+        self._runner.submit(self._run, transfer)
+        return transfer.public(items=True)
+
+    def cancel_or_remove(self, transfer_id: str) -> dict[str, Any] | None:
+        """Cancel an active transfer (its state turns to cancelled once its open upload is
+        aborted); remove a finished one from the list."""
+        with self._lock:
+            transfer = self._find(transfer_id)
+            if transfer.state in ACTIVE:
+                transfer.cancel.set()
+                if transfer.state == "queued":
+                    self._finish(transfer, "cancelled", "Cancelled before it started.")
+                return transfer.public()
+            del self._transfers[transfer_id]
+        self._write_journal()
+        return None
+
+    def clear(self) -> int:
+        with self._lock:
+            gone = [k for k, t in self._transfers.items() if t.state not in ACTIVE]
+            for k in gone:
+                del self._transfers[k]
+        self._write_journal()
+        return len(gone)
+
+    def retry(self, transfer_id: str) -> dict[str, Any]:
+        with self._lock:
+            transfer = self._find(transfer_id)
+            if transfer.state not in ("failed", "cancelled"):
+                raise TransferError(
+                    409,
+                    f"Only a failed or cancelled transfer can be retried; it is {transfer.state}.",
+                )
+            transfer.state, transfer.message, transfer.finished = "queued", None, None
+            transfer.cancel = threading.Event()
+            transfer.samples.clear()
+            for item in transfer.items:
+                if item.state in ("failed", "cancelled", "running"):
+                    item.state, item.done, item.message = "queued", 0, None
+        self._write_journal()
+        self._runner.submit(self._run, transfer)
+        return transfer.public(items=True)
+
+    def _trim(self) -> None:
+        finished = sorted(
+            (t for t in self._transfers.values() if t.state not in ACTIVE),
+            key=lambda t: t.created,
+            reverse=True,
+        )
+        for t in finished[KEEP_FINISHED:]:
+            del self._transfers[t.id]
+
+    def _finish(self, transfer: Transfer, state: str, message: str | None) -> None:
+        with self._lock:
+            transfer.state, transfer.message = state, message
+            transfer.finished = time.time()
+        self._write_journal()
+
+    # ----- running --------------------------------------------------------------------------
+
+    def _run(self, transfer: Transfer) -> None:
+        if transfer.cancel.is_set() or transfer.state != "queued":
+            return
+        with self._lock:
+            transfer.state, transfer.started = "running", time.time()
+        self._abort_orphans()
+        transfer.sample()
+        for item in transfer.items:
+            if item.state != "queued":
+                continue
+            try:
+                item.state = "running"
+                self._upload(transfer, item)
+                item.state = "done"
+                self._write_journal(force=False)
+            except _Stop as stop:
+                item.state, item.message = stop.state, str(stop)
+                self._finish(transfer, stop.state, str(stop))
+                return
+            except LakeError as err:
+                message = f"{item.source}: {err.connection.message} {err.connection.hint}"
+                item.state, item.message = "failed", message.strip()
+                self._finish(transfer, "failed", item.message)
+                return
+            except OSError as err:
+                item.state = "failed"
+                item.message = f"{item.source} could not be read: {err.strerror or err}."
+                self._finish(transfer, "failed", item.message)
+                return
+            except Exception as err:  # a transfer must end in a state, whatever went wrong
+                log.exception("jupyterlab-datalake: transfer %s failed", transfer.id)
+                item.state, item.message = "failed", f"{item.source}: unexpected error: {err}"
+                self._finish(transfer, "failed", item.message)
+                return
+        self._finish(transfer, "done", None)
+
+    def _upload(self, transfer: Transfer, item: Item) -> None:
+        if item.marker:
+            self._call(
+                self.lake.client.put_object,
+                Bucket=transfer.bucket,
+                Key=item.destination,
+                Body=b"",
+                Metadata=self._metadata(item, None),
+            )
+            return
+        fd = os.open(item.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb", buffering=0) as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise OSError(f"{item.source} is no longer a regular file")
+            with self._lock:
+                item.bytes, item.done = st.st_size, 0
+            part = part_size_for(st.st_size, self.settings.part_size)
+            meta = self._metadata(item, st)
+            content_type = mimetypes.guess_type(item.destination)[0] or "application/octet-stream"
+            if st.st_size <= part:
+                self._put_small(transfer, item, f, st, meta, content_type)
+            else:
+                self._put_multipart(transfer, item, f, st, part, meta, content_type)
+
+    def _metadata(self, item: Item, st: os.stat_result | None) -> dict[str, str]:
+        # Metadata travels in HTTP headers, which hold ASCII only: the path is percent-encoded.
+        meta = {"uploader": self.settings.username, "source-path": quote(item.source)}
+        if st is not None:
+            mtime = datetime.fromtimestamp(st.st_mtime, timezone.utc)
+            meta["source-mtime"] = mtime.isoformat(timespec="seconds").replace("+00:00", "Z")
+        return meta
+
+    def _check_unchanged(self, transfer: Transfer, item: Item, st: os.stat_result) -> None:
+        if transfer.cancel.is_set():
+            raise _Stop("cancelled", "Cancelled; nothing partial was left in the data lake.")
+        try:
+            now = os.stat(item.path, follow_symlinks=False)
+        except OSError:
+            now = None
+        if now is None or (now.st_ino, now.st_size, now.st_mtime_ns) != (
+            st.st_ino,
+            st.st_size,
+            st.st_mtime_ns,
+        ):
+            raise _Stop(
+                "failed",
+                f"{item.source} changed while it was being sent, so the copy would be neither "
+                "the old nor the new version; the partial upload was removed. "
+                "Send it again once it is written.",
+            )
+
+    def _put_small(self, transfer, item, f, st, meta, content_type) -> None:
+        data = f.read(st.st_size + 1)
+        self._check_unchanged(transfer, item, st)
+        if len(data) != st.st_size:
+            raise _Stop("failed", f"{item.source} changed size while it was being read.")
+        self.bandwidth.take(len(data), transfer.cancel)
+        sha = hashlib.sha256(data).hexdigest()
+        md5 = hashlib.md5(data)
+        self._call(
+            self.lake.client.put_object,
+            Bucket=transfer.bucket,
+            Key=item.destination,
+            Body=data,
+            ContentMD5=base64.b64encode(md5.digest()).decode(),
+            ContentType=content_type,
+            Metadata={**meta, "sha256": sha},
+        )
+        with self._lock:
+            item.done = len(data)
+        transfer.sample()
+        self._verify(item, st.st_size, md5.hexdigest(), sha)
+
+    def _put_multipart(self, transfer, item, f, st, part_size, meta, content_type) -> None:
+        client, bucket, key = self.lake.client, transfer.bucket, item.destination
+        created = self._call(
+            client.create_multipart_upload,
+            Bucket=bucket,
+            Key=key,
+            Metadata=meta,
+            ContentType=content_type,
+        )
+        with self._lock:
+            item.upload_id = created["UploadId"]
+        self._write_journal()
+        pending: collections.deque[Future] = collections.deque()
+        try:
+            sha = hashlib.sha256()
+            md5s: list[bytes] = []
+            in_flight = max(1, min(self.settings.transfer_concurrency, (64 << 20) // part_size))
+            number = 0
+            while True:
+                self._check_unchanged(transfer, item, st)
+                data = f.read(part_size)
+                if not data:
+                    break
+                number += 1
+                sha.update(data)
+                digest = hashlib.md5(data).digest()
+                md5s.append(digest)
+                self.bandwidth.take(len(data), transfer.cancel)
+                pending.append(
+                    self._parts.submit(self._send_part, transfer, item, number, data, digest)
+                )
+                del data
+                while len(pending) >= in_flight:
+                    pending.popleft().result()
+            while pending:
+                pending.popleft().result()
+            self._check_unchanged(transfer, item, st)
+            if len(md5s) != -(-st.st_size // part_size):
+                raise _Stop("failed", f"{item.source} changed size while it was being read.")
+            self._call(
+                client.complete_multipart_upload,
+                Bucket=bucket,
+                Key=key,
+                UploadId=item.upload_id,
+                MultipartUpload={
+                    "Parts": [
+                        {"PartNumber": n, "ETag": f'"{d.hex()}"'} for n, d in enumerate(md5s, 1)
+                    ]
+                },
+            )
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            for future in pending:
+                with contextlib.suppress(Exception):
+                    future.result()
+            self._abort(key, item)
+            raise
+        with self._lock:
+            item.upload_id = None
+        self._write_journal()
+        # The ETag check proves that S3 assembled exactly the parts hashed here; only then is
+        # the content's SHA-256, known only now, written into the metadata.
+        self._verify(item, st.st_size, multipart_etag(md5s), None)
+        self._set_metadata(bucket, key, {**meta, "sha256": sha.hexdigest()}, content_type, st)
+        self._verify(item, st.st_size, None, sha.hexdigest())
+
+    def _send_part(self, transfer, item, number, data, digest) -> None:
+        if transfer.cancel.is_set():
+            return
+        self._call(
+            self.lake.client.upload_part,
+            Bucket=transfer.bucket,
+            Key=item.destination,
+            UploadId=item.upload_id,
+            PartNumber=number,
+            Body=data,
+            ContentMD5=base64.b64encode(digest).decode(),
+        )
+        with self._lock:
+            item.done += len(data)
+        transfer.sample()
+        self._write_journal(force=False)
+
+    def _set_metadata(self, bucket, key, meta, content_type, st) -> None:
+        source = {"Bucket": bucket, "Key": key}
+        if st.st_size <= COPY_LIMIT:
+            self._call(
+                self.lake.client.copy_object,
+                Bucket=bucket,
+                Key=key,
+                CopySource=source,
+                Metadata=meta,
+                MetadataDirective="REPLACE",
+                ContentType=content_type,
+            )
+            return
+        # CopyObject stops at 5 GiB; a multipart copy rewrites larger objects part by part,
+        # inside S3.
+        client = self.lake.client
+        upload = self._call(
+            client.create_multipart_upload,
+            Bucket=bucket,
+            Key=key,
+            Metadata=meta,
+            ContentType=content_type,
+        )["UploadId"]
+        try:
+            part = part_size_for(st.st_size, COPY_LIMIT // 5)
+            parts = []
+            for number, offset in enumerate(range(0, st.st_size, part), 1):
+                end = min(offset + part, st.st_size) - 1
+                reply = self._call(
+                    client.upload_part_copy,
+                    Bucket=bucket,
+                    Key=key,
+                    UploadId=upload,
+                    PartNumber=number,
+                    CopySource=source,
+                    CopySourceRange=f"bytes={offset}-{end}",
+                )
+                parts.append({"PartNumber": number, "ETag": reply["CopyPartResult"]["ETag"]})
+            self._call(
+                client.complete_multipart_upload,
+                Bucket=bucket,
+                Key=key,
+                UploadId=upload,
+                MultipartUpload={"Parts": parts},
+            )
+        except BaseException:
+            with contextlib.suppress(Exception):
+                client.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload)
+            raise
+
+    def _verify(self, item: Item, size: int, etag: str | None, sha: str | None) -> None:
+        head = self._call(
+            self.lake.client.head_object, Bucket=self.settings.bucket, Key=item.destination
+        )
+        problems = []
+        if head.get("ContentLength") != size:
+            problems.append(f"it holds {head.get('ContentLength')} bytes instead of {size}")
+        got = str(head.get("ETag", "")).strip('"')
+        if etag is not None and got and got != etag:
+            problems.append(f"its ETag is {got} where the parts sent give {etag}")
+        if sha is not None and head.get("Metadata", {}).get("sha256") != sha:
+            problems.append("its SHA-256 in metadata does not match the file's")
+        if problems:
+            raise _Stop(
+                "failed",
+                f"{item.source} reached the data lake damaged ({'; '.join(problems)}). "
+                "Retry to send it again.",
+            )
+
+    def _abort(self, key: str, item: Item) -> None:
+        upload_id = item.upload_id
+        if not upload_id:
+            return
+        try:
+            self.lake.client.abort_multipart_upload(
+                Bucket=self.settings.bucket, Key=key, UploadId=upload_id
+            )
+        except (ClientError, BotoCoreError) as err:
+            code = isinstance(err, ClientError) and err.response.get("Error", {}).get("Code")
+            if code != "NoSuchUpload":
+                log.warning("jupyterlab-datalake: abort of %s failed, kept for later: %s", key, err)
+                with self._lock:
+                    self._orphans.append({"key": key, "upload_id": upload_id})
+        with self._lock:
+            item.upload_id = None
+        self._write_journal()
+
+    def _abort_orphans(self) -> None:
+        with self._lock:
+            orphans, self._orphans = self._orphans, []
+        kept = []
+        for orphan in orphans:
+            try:
+                self.lake.client.abort_multipart_upload(
+                    Bucket=self.settings.bucket, Key=orphan["key"], UploadId=orphan["upload_id"]
+                )
+            except ClientError as err:
+                if err.response.get("Error", {}).get("Code") != "NoSuchUpload":
+                    kept.append(orphan)
+            except BotoCoreError:
+                kept.append(orphan)
+        with self._lock:
+            self._orphans.extend(kept)
+        if orphans:
+            self._write_journal()
+
+    def shutdown(self) -> None:
+        with self._lock:
+            for t in self._transfers.values():
+                t.cancel.set()
+        self._runner.shutdown(wait=False, cancel_futures=True)
+        self._parts.shutdown(wait=False, cancel_futures=True)
+
+
+# ----- helpers ----------------------------------------------------------------------------
+
+
+def _check_readable(path: str, asked: str) -> None:
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+    except OSError as err:
+        raise TransferError(403, f"{asked} cannot be read ({err.strerror}).") from err
+
+
+def _check_overlaps(sources: list[_Source]) -> None:
+    for i, a in enumerate(sources):
+        for b in sources[i + 1 :]:
+            if a.path == b.path:
+                raise TransferError(400, f"{b.asked} is listed twice; nothing was started.")
+            for inner, outer in ((a, b), (b, a)):
+                if is_within(inner.path, outer.path):
+                    raise TransferError(
+                        400, f"{inner.asked} is inside {outer.asked}; pick one of them."
+                    )
+
+
+def _walk(root: str, shown: str) -> Iterator[tuple[str, str, int]]:
+    """(relative path, kind, size) below ``root``: kind is "file", "empty" for an empty
+    folder, or why an entry is not sent. Symlinks are never followed: one could lead out of
+    home, or loop."""
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        folder = os.path.join(root, rel) if rel else root
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as err:
+            where = f"{shown.rstrip('/')}/{rel}" if rel else shown
+            raise TransferError(
+                403, f"{where} cannot be read ({err.strerror}); nothing was started."
+            ) from err
+        if not entries:
+            yield rel, "empty", 0
+        subfolders = []
+        for entry in entries:
+            child = f"{rel}/{entry.name}" if rel else entry.name
+            check_name(entry.name, f"{shown.rstrip('/')}/{child}")
+            st = entry.stat(follow_symlinks=False)
+            if stat.S_ISDIR(st.st_mode):
+                subfolders.append(child)
+            elif stat.S_ISREG(st.st_mode):
+                yield child, "file", st.st_size
+            elif stat.S_ISLNK(st.st_mode):
+                yield child, "a symbolic link, not followed", 0
+            else:
+                yield child, "not a regular file", 0
+        stack.extend(reversed(subfolders))
+
+
+def _top_of(key: str, base: str) -> str:
+    return base + key[len(base) :].split("/", 1)[0] + "/"
+
+
+__all__ = ["Transfer", "TransferError", "TransferManager"]
