@@ -48,6 +48,7 @@ MAX_PARTS = 10_000
 MAX_KEY_BYTES = 1024
 # Above this, CopyObject refuses; the metadata is then written by a multipart copy.
 COPY_LIMIT = 5 * 1024**3
+COPY_PART = 1024**3
 # A plan lists every file; past this many, one transfer is the wrong tool.
 MAX_FILES = 100_000
 # Finished transfers kept in the list, newest first.
@@ -57,6 +58,9 @@ JOURNAL_INTERVAL = 1.0
 RATE_WINDOW = 5.0
 
 ACTIVE = ("queued", "running")
+STOPPED = (
+    "The Jupyter server stopped while this transfer was running. Retry to send what is missing."
+)
 AREAS = ("shared", "mine")
 POLICIES = ("ask", "overwrite", "rename", "skip")
 
@@ -301,7 +305,13 @@ class TransferManager:
             max_workers=2 * settings.transfer_concurrency, thread_name_prefix="datalake-part"
         )
         self._journal_written = 0.0
+        self._stopping = False
         self._load()
+        # The pools' threads are joined when the interpreter exits: without this, stopping the
+        # server would wait for a large upload to finish.
+        register = getattr(threading, "_register_atexit", None)
+        if register is not None:
+            register(self.shutdown)
 
     # ----- journal --------------------------------------------------------------------------
 
@@ -320,10 +330,7 @@ class TransferManager:
             if t.state in ACTIVE:
                 # The thread that ran it died with the old server; its open upload is aborted.
                 t.state = "failed"
-                t.message = (
-                    "The Jupyter server stopped while this transfer was running. "
-                    "Retry to send what is missing."
-                )
+                t.message = STOPPED
                 t.finished = time.time()
             for item in t.items:
                 if item.state in ACTIVE:
@@ -460,8 +467,14 @@ class TransferManager:
             raise TransferError(400, "An empty path cannot be sent; nothing was started.")
         joined = asked if os.path.isabs(asked) else os.path.join(self.root, asked)
         real = os.path.realpath(joined)
-        allowed = [self.home] + [os.path.realpath(w) for w in self.settings.watched_paths]
-        if not any(is_within(real, root) for root in allowed) or real == "/":
+        # Besides home, what the Storage panel lists as lost at restart may be sent: asked for
+        # by its absolute path in a watched place, with no link on the way.
+        watched = [os.path.realpath(w) for w in self.settings.watched_paths]
+        in_watched = os.path.isabs(asked) and os.path.normpath(asked) == real
+        if not (
+            is_within(real, self.home)
+            or (in_watched and any(is_within(real, w) and real != w for w in watched))
+        ):
             shown = f" (it leads to {real})" if os.path.normpath(joined) != real else ""
             raise TransferError(
                 403,
@@ -658,8 +671,11 @@ class TransferManager:
                 item.state = "done"
                 self._write_journal(force=False)
             except _Stop as stop:
-                item.state, item.message = stop.state, str(stop)
-                self._finish(transfer, stop.state, str(stop))
+                state, message = stop.state, str(stop)
+                if self._stopping:
+                    state, message = "failed", STOPPED
+                item.state, item.message = state, message
+                self._finish(transfer, state, message)
                 return
             except LakeError as err:
                 message = f"{item.source}: {err.connection.message} {err.connection.hint}"
@@ -860,7 +876,7 @@ class TransferManager:
             ContentType=content_type,
         )["UploadId"]
         try:
-            part = part_size_for(st.st_size, COPY_LIMIT // 5)
+            part = part_size_for(st.st_size, COPY_PART)
             parts = []
             for number, offset in enumerate(range(0, st.st_size, part), 1):
                 end = min(offset + part, st.st_size) - 1
@@ -943,9 +959,15 @@ class TransferManager:
             self._write_journal()
 
     def shutdown(self) -> None:
+        """Stop at the next part, aborting open uploads, and record running transfers as
+        interrupted by the stop, so that they can be retried after the restart."""
+        self._stopping = True
         with self._lock:
             for t in self._transfers.values():
                 t.cancel.set()
+                if t.state == "queued":
+                    t.state, t.message, t.finished = "failed", STOPPED, time.time()
+        self._write_journal()
         self._runner.shutdown(wait=False, cancel_futures=True)
         self._parts.shutdown(wait=False, cancel_futures=True)
 
