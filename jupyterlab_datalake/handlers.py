@@ -10,15 +10,18 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import asdict
+from urllib.parse import quote
 
 import tornado
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
+from .keys import Refused
 from .lake import LakeError
+from .objects import CHUNK
 from .persistence import RescueError
 from .service import DataLakeService
-from .transfers import TransferError, TransferManager
+from .transfers import TransferManager
 from .usage import UsageMonitor, free_space_at
 
 
@@ -140,13 +143,15 @@ class TransferHandlerBase(DataLakeHandler):
         human message; a 409 also carries the plan, so that the UI can ask about clashes."""
         try:
             yield
-        except TransferError as err:
+        except Refused as err:
             if err.plan is None:
                 raise tornado.web.HTTPError(err.status, str(err)) from err
             self.write_json({"message": str(err), "plan": err.plan}, status=err.status)
         except LakeError as err:
             message = f"{err.connection.message} {err.connection.hint}".strip()
             raise tornado.web.HTTPError(503, message) from err
+        except ValueError as err:
+            raise tornado.web.HTTPError(400, str(err)) from err
 
 
 class TransfersHandler(TransferHandlerBase):
@@ -159,17 +164,9 @@ class TransfersHandler(TransferHandlerBase):
     @tornado.web.authenticated
     async def post(self) -> None:
         body = self.json_body()
-        sources = body.get("sources")
-        if not isinstance(sources, list) or not sources:
-            raise tornado.web.HTTPError(400, 'Expected "sources": a list of paths')
         manager = self.transfers
         with self.refusals():
-            transfer = await self.datalake.plan_transfer(
-                sources,
-                body.get("area", "mine"),
-                body.get("prefix") or "",
-                body.get("conflict", "ask"),
-            )
+            transfer = await self.datalake.plan_transfer(body)
             if body.get("dry_run"):
                 self.write_json(manager.plan_json(transfer))
             else:
@@ -187,9 +184,11 @@ class TransferHandler(TransferHandlerBase):
             self.write_json(self.transfers.get(transfer_id))
 
     @tornado.web.authenticated
-    def delete(self, transfer_id: str) -> None:
+    async def delete(self, transfer_id: str) -> None:
+        manager = self.transfers
         with self.refusals():
-            cancelled = self.transfers.cancel_or_remove(transfer_id)
+            # Cancelling an upload from the browser aborts it on S3 at once.
+            cancelled = await self.datalake.in_lake_thread(manager.cancel_or_remove, transfer_id)
         if cancelled is None:
             self.set_status(204)
             self.finish()
@@ -202,6 +201,139 @@ class TransferRetryHandler(TransferHandlerBase):
     def post(self, transfer_id: str) -> None:
         with self.refusals():
             self.write_json(self.transfers.retry(transfer_id))
+
+
+class BrowserUploadsHandler(TransferHandlerBase):
+    """Open an upload from the user's computer: {area, prefix, name, size, conflict}."""
+
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.json_body()
+        uploads = self.transfers.browser
+        with self.refusals():
+            transfer = await self.datalake.in_lake_thread(
+                uploads.plan,
+                body.get("area", "mine"),
+                body.get("prefix") or "",
+                body.get("name"),
+                body.get("size"),
+                body.get("conflict", "ask"),
+            )
+            if transfer.items[0].exists and transfer.conflict == "ask":
+                self.transfers.start(transfer)  # raises the 409 with the plan
+            self.write_json(await self.datalake.in_lake_thread(uploads.start, transfer), 201)
+
+
+class BrowserUploadPartHandler(TransferHandlerBase):
+    """One part of the file, as the raw request body; parts are numbered from 1, in order."""
+
+    @tornado.web.authenticated
+    async def put(self, transfer_id: str, number: str) -> None:
+        uploads = self.transfers.browser
+        with self.refusals():
+            self.write_json(
+                await self.datalake.in_lake_thread(
+                    uploads.part, transfer_id, int(number), self.request.body
+                )
+            )
+
+
+class BrowserUploadCompleteHandler(TransferHandlerBase):
+    @tornado.web.authenticated
+    async def post(self, transfer_id: str) -> None:
+        uploads = self.transfers.browser
+        with self.refusals():
+            self.write_json(await self.datalake.in_lake_thread(uploads.complete, transfer_id))
+
+
+class ObjectsHandler(TransferHandlerBase):
+    """One page of one folder level of an area."""
+
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        with self.refusals():
+            objects = self.require_settings().require_objects()
+            try:
+                limit = int(self.get_query_argument("limit", "500"))
+            except ValueError as err:
+                raise tornado.web.HTTPError(400, "limit must be a whole number") from err
+            page = await self.datalake.in_lake_thread(
+                objects.list,
+                self.get_query_argument("area", "shared"),
+                self.get_query_argument("prefix", ""),
+                # Not "token": Jupyter reads ?token= as its own login token.
+                self.get_query_argument("cursor", None),
+                limit,
+            )
+        self.write_json(page)
+
+
+class ObjectsInfoHandler(TransferHandlerBase):
+    """Metadata of a few keys, and whether the user may delete each: {area, keys}."""
+
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.json_body()
+        with self.refusals():
+            objects = self.require_settings().require_objects()
+            infos = await self.datalake.in_lake_thread(
+                objects.info, body.get("area", "shared"), body.get("keys")
+            )
+        self.write_json({"objects": infos})
+
+
+class ObjectsDeleteHandler(TransferHandlerBase):
+    """Delete objects and folders: {area, keys}."""
+
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.json_body()
+        with self.refusals():
+            objects = self.require_settings().require_objects()
+            result = await self.datalake.in_lake_thread(
+                objects.delete, body.get("area", "shared"), body.get("keys")
+            )
+        self.write_json(result)
+
+
+class ObjectDownloadHandler(TransferHandlerBase):
+    """An object streamed to the user's computer, a chunk at a time."""
+
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        with self.refusals():
+            objects = self.require_settings().require_objects()
+            reply = await self.datalake.in_lake_thread(
+                objects.open,
+                self.get_query_argument("area", "shared"),
+                self.get_query_argument("key", ""),
+            )
+        body = reply["Body"]
+        try:
+            name = self.get_query_argument("key").rstrip("/").rsplit("/", 1)[-1]
+            self.set_header("Content-Type", reply.get("ContentType") or "application/octet-stream")
+            self.set_header("Content-Length", str(reply["ContentLength"]))
+            self.set_header("Content-Disposition", attachment(name))
+            while True:
+                chunk = await self.datalake.in_lake_thread(body.read, CHUNK)
+                if not chunk:
+                    break
+                self.write(chunk)
+                # Waiting for the client to take each chunk keeps memory at one chunk.
+                await self.flush()
+        finally:
+            body.close()
+        self.finish()
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition that every browser reads: an ASCII fallback, and the real name
+    in RFC 5987 form."""
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+_ID = r"([0-9a-f]{16})"
 
 
 def setup_handlers(web_app) -> None:
@@ -217,7 +349,14 @@ def setup_handlers(web_app) -> None:
             (url_path_join(base, "at-risk"), AtRiskHandler),
             (url_path_join(base, "rescue"), RescueHandler),
             (url_path_join(base, "transfers"), TransfersHandler),
-            (url_path_join(base, "transfers", r"([0-9a-f]{16})"), TransferHandler),
-            (url_path_join(base, "transfers", r"([0-9a-f]{16})", "retry"), TransferRetryHandler),
+            (url_path_join(base, "transfers", _ID), TransferHandler),
+            (url_path_join(base, "transfers", _ID, "retry"), TransferRetryHandler),
+            (url_path_join(base, "uploads"), BrowserUploadsHandler),
+            (url_path_join(base, "uploads", _ID, r"(\d+)"), BrowserUploadPartHandler),
+            (url_path_join(base, "uploads", _ID, "complete"), BrowserUploadCompleteHandler),
+            (url_path_join(base, "objects"), ObjectsHandler),
+            (url_path_join(base, "objects", "info"), ObjectsInfoHandler),
+            (url_path_join(base, "objects", "delete"), ObjectsDeleteHandler),
+            (url_path_join(base, "objects", "download"), ObjectDownloadHandler),
         ],
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, TypeVar
@@ -59,11 +60,18 @@ class Connection:
 
 
 class LakeError(Exception):
-    """An S3 failure translated into a state the user can act on."""
+    """An S3 failure translated into a state the user can act on; ``code`` is S3's error code
+    where it sent one."""
 
-    def __init__(self, connection: Connection):
+    def __init__(self, connection: Connection, code: str = ""):
         super().__init__(connection.message)
         self.connection = connection
+        self.code = code
+
+    @property
+    def not_found(self) -> bool:
+        """The key (not the bucket) does not exist: HEAD answers a bare 404."""
+        return self.code in ("404", "NoSuchKey", "NotFound")
 
 
 class Lake:
@@ -109,14 +117,20 @@ class Lake:
     async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a blocking S3 call off the event loop, translating failures into LakeError."""
         loop = asyncio.get_running_loop()
-        call = functools.partial(self._translated, func, *args, **kwargs)
+        call = functools.partial(self.translated, func, *args, **kwargs)
         return await loop.run_in_executor(self._executor, call)
 
-    def _translated(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def translated(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call an S3 operation on this thread, translating failures into LakeError."""
         try:
             return func(*args, **kwargs)
         except (ClientError, BotoCoreError) as err:
-            raise LakeError(self.classify(err)) from err
+            code = (
+                str(err.response.get("Error", {}).get("Code", ""))
+                if isinstance(err, ClientError)
+                else ""
+            )
+            raise LakeError(self.classify(err), code) from err
 
     def check_configured(self) -> Connection | None:
         """Why the bucket cannot be used without asking it, or None when settings are complete."""
@@ -189,6 +203,23 @@ class Lake:
         return Connection("error", f"The data lake could not be used: {err}")
 
 
+MAX_PARTS = 10_000
+
+
+def part_size_for(size: int, base: int) -> int:
+    """The part size for a file of ``size`` bytes: ``base``, doubled until the file fits in
+    S3's 10,000 parts (a 5 TiB object then takes 1 GiB parts)."""
+    part = base
+    while -(-size // part) > MAX_PARTS:
+        part *= 2
+    return part
+
+
+def multipart_etag(md5s: list[bytes]) -> str:
+    """The ETag S3 gives a multipart object: the MD5 of the parts' MD5s, then the count."""
+    return f"{hashlib.md5(b''.join(md5s)).hexdigest()}-{len(md5s)}"
+
+
 def invalid_config(message: str) -> Connection:
     return Connection(
         "invalid-config",
@@ -197,4 +228,11 @@ def invalid_config(message: str) -> Connection:
     )
 
 
-__all__ = ["Connection", "Lake", "LakeError", "invalid_config"]
+__all__ = [
+    "Connection",
+    "Lake",
+    "LakeError",
+    "invalid_config",
+    "multipart_etag",
+    "part_size_for",
+]

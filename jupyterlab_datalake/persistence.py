@@ -31,8 +31,9 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .paths import candidates, human_bytes, is_within
+from .paths import candidates, is_within
 from .scan import scan
+from .usage import shortfall
 
 # O_NOFOLLOW everywhere below: an entry swapped for a symlink between the checks and the
 # copy must make the copy fail, never lead it into someone else's files.
@@ -646,26 +647,11 @@ def _check_space(
     # A rename on the home's own device takes no room; a copy takes it all.
     copied = sum(s.bytes for s in sources if not s.same_device)
     free = _free_bytes(_existing(dest))
-    if copied > free:
-        raise RescueError(
-            507,
-            f"Not enough space in your home: {what} takes {human_bytes(copied)} but only "
-            f"{human_bytes(free)} is free on your home volume ({human_bytes(copied - free)} short). "
-            "Nothing was moved.",
-        )
-    if quota is None:
-        return
-    if used is None:
+    if quota is not None and used is None:
         used = scan(home_real, top=0).used
-    total = sum(s.bytes for s in sources)
-    left = max(quota - used, 0)
-    if total > left:
-        raise RescueError(
-            507,
-            f"Not enough room in your quota: {what} takes {human_bytes(total)} but only "
-            f"{human_bytes(left)} of your {human_bytes(quota)} is left ({human_bytes(total - left)} over). "
-            "Nothing was moved.",
-        )
+    problem = shortfall(what, copied, free, sum(s.bytes for s in sources), quota, used)
+    if problem:
+        raise RescueError(507, f"{problem} Nothing was moved.")
 
 
 def _free_bytes(path: str) -> int:

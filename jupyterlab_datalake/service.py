@@ -18,9 +18,11 @@ from traitlets import TraitError
 from . import persistence
 from ._version import __version__
 from .config import ConfigError, DataLake, Settings
+from .keys import Refused
 from .lake import Connection, Lake, invalid_config
+from .objects import Objects
 from .saves import watch_saves
-from .transfers import Transfer, TransferError, TransferManager
+from .transfers import Transfer, TransferManager
 from .usage import UsageMonitor
 
 
@@ -51,11 +53,13 @@ class DataLakeService:
             if settings
             else None
         )
-        self.transfers = (
-            TransferManager(settings, self.lake, contents_root)
-            if settings and self.lake.configured
-            else None
-        )
+        configured = settings is not None and self.lake.configured
+        self.transfers = TransferManager(settings, self.lake, contents_root) if configured else None
+        self.objects = Objects(settings, self.lake) if configured else None
+        if self.transfers and self.usage:
+            usage = self.usage
+            self.transfers.downloads.used = lambda: usage.result.used if usage.result else None
+            self.transfers.downloads.home_changed = usage.mark_stale
 
     @classmethod
     def from_config(cls, config, log, contents_root: str | None = None) -> DataLakeService:
@@ -188,21 +192,42 @@ class DataLakeService:
 
     # ----- transfers ------------------------------------------------------------------------
 
+    def _not_configured(self) -> Refused:
+        connection = self.lake.check_configured() if self.lake else None
+        return Refused(
+            503, connection.message if connection else self.config_error or "Not configured."
+        )
+
     def require_transfers(self) -> TransferManager:
         if self.transfers is None:
-            connection = self.lake.check_configured() if self.lake else None
-            raise TransferError(
-                503,
-                connection.message if connection else self.config_error or "Not configured.",
-            )
+            raise self._not_configured()
         return self.transfers
 
-    async def plan_transfer(
-        self, sources: list[str], area: str, prefix: str, conflict: str
-    ) -> Transfer:
+    def require_objects(self) -> Objects:
+        if self.objects is None:
+            raise self._not_configured()
+        return self.objects
+
+    async def plan_transfer(self, body: dict[str, Any]) -> Transfer:
+        """Plan the transfer a POST body asks for: uploads from home by default, downloads into
+        a home folder with ``"direction": "download"``."""
         manager = self.require_transfers()
+        sources = body.get("sources")
+        if not isinstance(sources, list) or not sources:
+            raise Refused(400, 'Expected "sources": a list of paths or keys.')
+        area, conflict = body.get("area", "mine"), body.get("conflict", "ask")
         # Planning walks folders and asks S3 which keys exist: both block.
-        return await self.lake.run(manager.plan, sources, area, prefix, conflict)
+        if body.get("direction", "upload") == "download":
+            return await self.in_lake_thread(
+                manager.downloads.plan, sources, area, body.get("destination", ""), conflict
+            )
+        return await self.in_lake_thread(
+            manager.plan, sources, area, body.get("prefix") or "", conflict
+        )
+
+    async def in_lake_thread(self, func, *args):
+        """Run blocking work that talks to S3 on the data lake's own threads."""
+        return await self.lake.run(func, *args)
 
     def watch_saves(self, contents_manager) -> None:
         """Keep the usage figure current from saves, and explain saves that fail for space."""

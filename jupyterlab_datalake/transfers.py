@@ -22,238 +22,46 @@ import contextlib
 import hashlib
 import json
 import logging
-import mimetypes
 import os
-import secrets
 import stat
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .browser_uploads import BrowserUploads
 from .config import Settings
-from .lake import Lake, LakeError
+from .downloads import Downloader
+from .keys import Refused, area_prefix, check_key, check_name, clean_prefix, content_type
+from .lake import Lake, LakeError, multipart_etag, part_size_for
 from .paths import candidates, is_within
+from .records import (
+    ACTIVE,
+    BROWSER_STOPPED,
+    MAX_FILES,
+    STOPPED,
+    Item,
+    Stop,
+    Transfer,
+    check_policy,
+    new_id,
+)
 
 log = logging.getLogger(__name__)
 
-MAX_PARTS = 10_000
-MAX_KEY_BYTES = 1024
 # Above this, CopyObject refuses; the metadata is then written by a multipart copy.
 COPY_LIMIT = 5 * 1024**3
 COPY_PART = 1024**3
-# A plan lists every file; past this many, one transfer is the wrong tool.
-MAX_FILES = 100_000
 # Finished transfers kept in the list, newest first.
 KEEP_FINISHED = 200
 # The journal is rewritten at most this often while bytes move; state changes write at once.
 JOURNAL_INTERVAL = 1.0
-RATE_WINDOW = 5.0
-
-ACTIVE = ("queued", "running")
-STOPPED = (
-    "The Jupyter server stopped while this transfer was running. Retry to send what is missing."
-)
-AREAS = ("shared", "mine")
-POLICIES = ("ask", "overwrite", "rename", "skip")
-
-
-class TransferError(Exception):
-    """A request refused before anything started; ``status`` is its HTTP status."""
-
-    def __init__(self, status: int, message: str, plan: dict[str, Any] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.plan = plan
-
-
-class _Stop(Exception):
-    """Raised inside a running file to end it: cancelled, or the source changed."""
-
-    def __init__(self, state: str, message: str):
-        super().__init__(message)
-        self.state = state
-
-
-@dataclass
-class Item:
-    """One file, or one empty folder's marker object, of a transfer."""
-
-    source: str
-    destination: str
-    bytes: int
-    path: str = ""  # the real path on disk
-    done: int = 0
-    state: str = "queued"  # queued | running | done | failed | cancelled | skipped
-    message: str | None = None
-    exists: bool = False
-    marker: bool = False
-    upload_id: str | None = None
-
-    def public(self) -> dict[str, Any]:
-        return {
-            k: getattr(self, k)
-            for k in ("source", "destination", "bytes", "done", "state", "message", "exists")
-        }
-
-
-@dataclass
-class Transfer:
-    id: str
-    direction: str
-    area: str
-    prefix: str
-    sources: list[str]
-    conflict: str
-    bucket: str
-    destination: str
-    items: list[Item]
-    state: str = "queued"
-    message: str | None = None
-    created: float = field(default_factory=time.time)
-    started: float | None = None
-    finished: float | None = None
-    cancel: threading.Event = field(default_factory=threading.Event, repr=False)
-    samples: collections.deque = field(default_factory=collections.deque, repr=False)
-
-    @property
-    def uri(self) -> str:
-        return f"s3a://{self.bucket}/{self.destination}"
-
-    def public(self, items: bool = False) -> dict[str, Any]:
-        done = sum(i.done for i in self.items)
-        total = sum(i.bytes for i in self.items if i.state != "skipped")
-        rate = self._rate() if self.state == "running" else None
-        reply = {
-            "id": self.id,
-            "direction": self.direction,
-            "area": self.area,
-            "prefix": self.prefix,
-            "sources": self.sources,
-            "conflict": self.conflict,
-            "state": self.state,
-            "message": self.message,
-            "bytes_total": total,
-            "bytes_done": done,
-            "files_total": sum(1 for i in self.items if not i.marker),
-            "files_done": sum(1 for i in self.items if i.state == "done" and not i.marker),
-            "files_skipped": sum(1 for i in self.items if i.state == "skipped"),
-            "rate": rate,
-            "eta": (total - done) / rate if rate else None,
-            "created": self.created,
-            "started": self.started,
-            "finished": self.finished,
-            "bucket": self.bucket,
-            "destination": self.destination,
-            "uri": self.uri,
-        }
-        if items:
-            reply["items"] = [i.public() for i in self.items]
-        return reply
-
-    def _rate(self) -> float | None:
-        if len(self.samples) < 2:
-            return None
-        (t0, b0), (t1, b1) = self.samples[0], self.samples[-1]
-        return (b1 - b0) / (t1 - t0) if t1 > t0 else None
-
-    def sample(self) -> None:
-        now = time.monotonic()
-        self.samples.append((now, sum(i.done for i in self.items)))
-        while len(self.samples) > 2 and now - self.samples[0][0] > RATE_WINDOW:
-            self.samples.popleft()
-
-    def journal(self) -> dict[str, Any]:
-        data = {
-            k: getattr(self, k)
-            for k in (
-                "id",
-                "direction",
-                "area",
-                "prefix",
-                "sources",
-                "conflict",
-                "bucket",
-                "destination",
-                "state",
-                "message",
-                "created",
-                "started",
-                "finished",
-            )
-        }
-        data["items"] = [asdict(i) for i in self.items]
-        return data
-
-    @classmethod
-    def from_journal(cls, data: dict[str, Any]) -> Transfer:
-        items = [Item(**i) for i in data.pop("items")]
-        return cls(items=items, **data)
-
-
-# ----- rules for keys and paths -------------------------------------------------------------
-
-
-def clean_prefix(prefix: str) -> str:
-    """A sub-folder inside an area, as typed by a user: slashes at either end and doubled ones
-    are forgiven; ``.`` and ``..`` are not, since S3 would keep them as literal names."""
-    if not isinstance(prefix, str):
-        raise TransferError(400, "The sub-folder must be text.")
-    parts = [p for p in prefix.strip().split("/") if p]
-    for part in parts:
-        if part in (".", ".."):
-            raise TransferError(
-                400, f"The sub-folder {prefix!r} contains {part!r}; name the folder plainly."
-            )
-        check_name(part, "The sub-folder")
-    return "/".join(parts)
-
-
-def check_name(name: str, what: str) -> None:
-    """Names S3 and the tools reading the lake cannot hold are refused, not mangled."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError as err:
-        shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        raise TransferError(
-            400, f"{what} {shown!r} has a name that is not valid UTF-8; rename it first."
-        ) from err
-    if any(unicodedata.category(c) == "Cc" for c in name):
-        raise TransferError(
-            400, f"{what} {name!r} has a control character in its name; rename it first."
-        )
-
-
-def check_key(key: str, source: str) -> None:
-    check_name(key, "The destination of " + source)
-    size = len(key.encode("utf-8"))
-    if size > MAX_KEY_BYTES:
-        raise TransferError(
-            400,
-            f"{source} would become a key of {size} bytes; S3 keys hold at most "
-            f"{MAX_KEY_BYTES}. Shorten the names or the sub-folder.",
-        )
-
-
-def part_size_for(size: int, base: int) -> int:
-    """The part size for a file of ``size`` bytes: ``base``, doubled until the file fits in
-    S3's 10,000 parts (a 5 TiB object then takes 1 GiB parts)."""
-    part = base
-    while -(-size // part) > MAX_PARTS:
-        part *= 2
-    return part
-
-
-def multipart_etag(md5s: list[bytes]) -> str:
-    """The ETag S3 gives a multipart object: the MD5 of the parts' MD5s, then the count."""
-    return f"{hashlib.md5(b''.join(md5s)).hexdigest()}-{len(md5s)}"
 
 
 @dataclass
@@ -282,7 +90,7 @@ class Bandwidth:
             self._next = start + n / self.per_second
         # Waiting on the event wakes a cancel at once rather than after the pause.
         if start > now and cancel.wait(start - now):
-            raise _Stop("cancelled", "Cancelled.")
+            raise Stop("cancelled", "Cancelled.")
 
 
 # ----- the manager ------------------------------------------------------------------------
@@ -306,6 +114,8 @@ class TransferManager:
         )
         self._journal_written = 0.0
         self._stopping = False
+        self.downloads = Downloader(self)
+        self.browser = BrowserUploads(self)
         self._load()
         # The pools' threads are joined when the interpreter exits: without this, stopping the
         # server would wait for a large upload to finish.
@@ -330,9 +140,10 @@ class TransferManager:
             if t.state in ACTIVE:
                 # The thread that ran it died with the old server; its open upload is aborted.
                 t.state = "failed"
-                t.message = STOPPED
+                t.message = STOPPED if t.origin == "home" else BROWSER_STOPPED
                 t.finished = time.time()
             for item in t.items:
+                self.downloads.clean_up(item)
                 if item.state in ACTIVE:
                     item.state, item.done = "queued", 0
                 if item.upload_id:
@@ -369,6 +180,14 @@ class TransferManager:
     # ----- queries --------------------------------------------------------------------------
 
     def list(self) -> list[dict[str, Any]]:
+        for transfer in self.browser.abandoned():
+            self._runner.submit(
+                self.browser.cancel,
+                transfer,
+                "Your browser stopped sending this file (the tab was closed or reloaded, or "
+                "the network dropped); nothing partial was left. Upload it again.",
+                "failed",
+            )
         with self._lock:
             transfers = sorted(self._transfers.values(), key=lambda t: t.created, reverse=True)
             return [t.public() for t in transfers]
@@ -380,30 +199,23 @@ class TransferManager:
     def _find(self, transfer_id: str) -> Transfer:
         transfer = self._transfers.get(transfer_id)
         if transfer is None:
-            raise TransferError(404, f"There is no transfer {transfer_id}.")
+            raise Refused(404, f"There is no transfer {transfer_id}.")
         return transfer
 
     # ----- planning -------------------------------------------------------------------------
 
     def plan(self, sources: list[str], area: str, prefix: str, conflict: str) -> Transfer:
         """Check every source and compute every key, asking S3 which exist; starts nothing."""
-        if area not in AREAS:
-            raise TransferError(400, f"The area must be one of {', '.join(AREAS)}, not {area!r}.")
-        if conflict not in POLICIES:
-            raise TransferError(
-                400, f"The conflict policy must be one of {', '.join(POLICIES)}, not {conflict!r}."
-            )
+        check_policy(conflict)
         s = self.settings
         prefix = clean_prefix(prefix)
-        base = (s.shared_prefix if area == "shared" else s.user_prefix) + (
-            prefix + "/" if prefix else ""
-        )
+        base = area_prefix(s, area) + (prefix + "/" if prefix else "")
         checked = [self._check_source(src) for src in sources]
         _check_overlaps(checked)
         names = {}
         for src in checked:
             if src.name in names:
-                raise TransferError(
+                raise Refused(
                     400,
                     f"{names[src.name]} and {src.asked} would both become {base}{src.name}; "
                     "send them separately.",
@@ -416,7 +228,7 @@ class TransferManager:
             items.extend(own)
             tops.append((src, own))
             if len(items) > MAX_FILES:
-                raise TransferError(
+                raise Refused(
                     400, f"More than {MAX_FILES:,} files; send the folders one at a time."
                 )
         for src, own in tops:
@@ -437,7 +249,7 @@ class TransferManager:
         else:
             destination = base
         return Transfer(
-            id=secrets.token_hex(8),
+            id=new_id(),
             direction="upload",
             area=area,
             prefix=prefix,
@@ -464,7 +276,7 @@ class TransferManager:
 
     def _check_source(self, asked: object) -> _Source:
         if not isinstance(asked, str) or not asked.strip("/"):
-            raise TransferError(400, "An empty path cannot be sent; nothing was started.")
+            raise Refused(400, "An empty path cannot be sent; nothing was started.")
         joined = asked if os.path.isabs(asked) else os.path.join(self.root, asked)
         real = os.path.realpath(joined)
         # Besides home, what the Storage panel lists as lost at restart may be sent: asked for
@@ -476,23 +288,23 @@ class TransferManager:
             or (in_watched and any(is_within(real, w) and real != w for w in watched))
         ):
             shown = f" (it leads to {real})" if os.path.normpath(joined) != real else ""
-            raise TransferError(
+            raise Refused(
                 403,
                 f"{asked} is outside your home{shown}; only files in your home can be sent.",
             )
         try:
             st = os.stat(real)
         except (FileNotFoundError, NotADirectoryError) as err:
-            raise TransferError(404, f"{asked} does not exist (any more).") from err
+            raise Refused(404, f"{asked} does not exist (any more).") from err
         except OSError as err:
-            raise TransferError(403, f"{asked} cannot be read ({err.strerror}).") from err
+            raise Refused(403, f"{asked} cannot be read ({err.strerror}).") from err
         if stat.S_ISDIR(st.st_mode):
             if not os.access(real, os.R_OK | os.X_OK):
-                raise TransferError(403, f"{asked} cannot be read (permission denied).")
+                raise Refused(403, f"{asked} cannot be read (permission denied).")
         elif stat.S_ISREG(st.st_mode):
             _check_readable(real, asked)
         else:
-            raise TransferError(400, f"{asked} is not a regular file or a folder.")
+            raise Refused(400, f"{asked} is not a regular file or a folder.")
         name = os.path.basename(real) if real != self.home else "home"
         check_name(name, asked)
         return _Source(asked, real, name, stat.S_ISDIR(st.st_mode))
@@ -537,13 +349,11 @@ class TransferManager:
 
     def _exists(self, key: str) -> bool:
         try:
-            self.lake.client.head_object(Bucket=self.settings.bucket, Key=key)
-        except ClientError as err:
-            if str(err.response.get("Error", {}).get("Code")) in ("404", "NoSuchKey", "NotFound"):
+            self._call(self.lake.client.head_object, Bucket=self.settings.bucket, Key=key)
+        except LakeError as err:
+            if err.not_found:
                 return False
-            raise LakeError(self.lake.classify(err)) from err
-        except BotoCoreError as err:
-            raise LakeError(self.lake.classify(err)) from err
+            raise
         return True
 
     def _folder_exists(self, prefix: str) -> bool:
@@ -575,28 +385,28 @@ class TransferManager:
             item.exists = False
 
     def _call(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (ClientError, BotoCoreError) as err:
-            raise LakeError(self.lake.classify(err)) from err
+        return self.lake.translated(func, *args, **kwargs)
 
     # ----- control --------------------------------------------------------------------------
 
     def start(self, transfer: Transfer) -> dict[str, Any]:
         if transfer.conflict == "ask" and any(i.exists for i in transfer.items):
             clashes = [i.destination for i in transfer.items if i.exists]
-            raise TransferError(
+            raise Refused(
                 409,
                 f"{len(clashes)} destination(s) exist already, such as {clashes[0]}; "
                 "choose to overwrite, keep both or skip them.",
                 plan=self.plan_json(transfer),
             )
+        self.register(transfer)
+        self._runner.submit(self._run, transfer)
+        return transfer.public(items=True)
+
+    def register(self, transfer: Transfer) -> None:
         with self._lock:
             self._transfers[transfer.id] = transfer
             self._trim()
         self._write_journal()
-        self._runner.submit(self._run, transfer)
-        return transfer.public(items=True)
 
     def cancel_or_remove(self, transfer_id: str) -> dict[str, Any] | None:
         """Cancel an active transfer (its state turns to cancelled once its open upload is
@@ -605,7 +415,9 @@ class TransferManager:
             transfer = self._find(transfer_id)
             if transfer.state in ACTIVE:
                 transfer.cancel.set()
-                if transfer.state == "queued":
+                if transfer.origin == "browser":
+                    self.browser.cancel(transfer, "Cancelled; nothing partial was left.")
+                elif transfer.state == "queued":
                     self._finish(transfer, "cancelled", "Cancelled before it started.")
                 return transfer.public()
             del self._transfers[transfer_id]
@@ -623,8 +435,12 @@ class TransferManager:
     def retry(self, transfer_id: str) -> dict[str, Any]:
         with self._lock:
             transfer = self._find(transfer_id)
+            if transfer.origin == "browser":
+                raise Refused(
+                    409, "A file from your computer can only be sent again from your computer."
+                )
             if transfer.state not in ("failed", "cancelled"):
-                raise TransferError(
+                raise Refused(
                     409,
                     f"Only a failed or cancelled transfer can be retried; it is {transfer.state}.",
                 )
@@ -667,10 +483,13 @@ class TransferManager:
                 continue
             try:
                 item.state = "running"
-                self._upload(transfer, item)
+                if transfer.direction == "download":
+                    self.downloads.run(transfer, item)
+                else:
+                    self._upload(transfer, item)
                 item.state = "done"
                 self._write_journal(force=False)
-            except _Stop as stop:
+            except Stop as stop:
                 state, message = stop.state, str(stop)
                 if self._stopping:
                     state, message = "failed", STOPPED
@@ -684,7 +503,8 @@ class TransferManager:
                 return
             except OSError as err:
                 item.state = "failed"
-                item.message = f"{item.source} could not be read: {err.strerror or err}."
+                verb = "written" if transfer.direction == "download" else "read"
+                item.message = f"{item.source} could not be {verb}: {err.strerror or err}."
                 self._finish(transfer, "failed", item.message)
                 return
             except Exception as err:  # a transfer must end in a state, whatever went wrong
@@ -713,11 +533,11 @@ class TransferManager:
                 item.bytes, item.done = st.st_size, 0
             part = part_size_for(st.st_size, self.settings.part_size)
             meta = self._metadata(item, st)
-            content_type = mimetypes.guess_type(item.destination)[0] or "application/octet-stream"
+            ctype = content_type(item.destination)
             if st.st_size <= part:
-                self._put_small(transfer, item, f, st, meta, content_type)
+                self._put_small(transfer, item, f, st, meta, ctype)
             else:
-                self._put_multipart(transfer, item, f, st, part, meta, content_type)
+                self._put_multipart(transfer, item, f, st, part, meta, ctype)
 
     def _metadata(self, item: Item, st: os.stat_result | None) -> dict[str, str]:
         # Metadata travels in HTTP headers, which hold ASCII only: the path is percent-encoded.
@@ -729,7 +549,7 @@ class TransferManager:
 
     def _check_unchanged(self, transfer: Transfer, item: Item, st: os.stat_result) -> None:
         if transfer.cancel.is_set():
-            raise _Stop("cancelled", "Cancelled; nothing partial was left in the data lake.")
+            raise Stop("cancelled", "Cancelled; nothing partial was left in the data lake.")
         try:
             now = os.stat(item.path, follow_symlinks=False)
         except OSError:
@@ -739,7 +559,7 @@ class TransferManager:
             st.st_size,
             st.st_mtime_ns,
         ):
-            raise _Stop(
+            raise Stop(
                 "failed",
                 f"{item.source} changed while it was being sent, so the copy would be neither "
                 "the old nor the new version; the partial upload was removed. "
@@ -750,7 +570,7 @@ class TransferManager:
         data = f.read(st.st_size + 1)
         self._check_unchanged(transfer, item, st)
         if len(data) != st.st_size:
-            raise _Stop("failed", f"{item.source} changed size while it was being read.")
+            raise Stop("failed", f"{item.source} changed size while it was being read.")
         self.bandwidth.take(len(data), transfer.cancel)
         sha = hashlib.sha256(data).hexdigest()
         md5 = hashlib.md5(data)
@@ -806,7 +626,7 @@ class TransferManager:
                 pending.popleft().result()
             self._check_unchanged(transfer, item, st)
             if len(md5s) != -(-st.st_size // part_size):
-                raise _Stop("failed", f"{item.source} changed size while it was being read.")
+                raise Stop("failed", f"{item.source} changed size while it was being read.")
             self._call(
                 client.complete_multipart_upload,
                 Bucket=bucket,
@@ -832,7 +652,9 @@ class TransferManager:
         # The ETag check proves that S3 assembled exactly the parts hashed here; only then is
         # the content's SHA-256, known only now, written into the metadata.
         self._verify(item, st.st_size, multipart_etag(md5s), None)
-        self._set_metadata(bucket, key, {**meta, "sha256": sha.hexdigest()}, content_type, st)
+        self._set_metadata(
+            bucket, key, {**meta, "sha256": sha.hexdigest()}, content_type, st.st_size
+        )
         self._verify(item, st.st_size, None, sha.hexdigest())
 
     def _send_part(self, transfer, item, number, data, digest) -> None:
@@ -852,9 +674,9 @@ class TransferManager:
         transfer.sample()
         self._write_journal(force=False)
 
-    def _set_metadata(self, bucket, key, meta, content_type, st) -> None:
+    def _set_metadata(self, bucket, key, meta, content_type, size: int) -> None:
         source = {"Bucket": bucket, "Key": key}
-        if st.st_size <= COPY_LIMIT:
+        if size <= COPY_LIMIT:
             self._call(
                 self.lake.client.copy_object,
                 Bucket=bucket,
@@ -876,10 +698,10 @@ class TransferManager:
             ContentType=content_type,
         )["UploadId"]
         try:
-            part = part_size_for(st.st_size, COPY_PART)
+            part = part_size_for(size, COPY_PART)
             parts = []
-            for number, offset in enumerate(range(0, st.st_size, part), 1):
-                end = min(offset + part, st.st_size) - 1
+            for number, offset in enumerate(range(0, size, part), 1):
+                end = min(offset + part, size) - 1
                 reply = self._call(
                     client.upload_part_copy,
                     Bucket=bucket,
@@ -915,7 +737,7 @@ class TransferManager:
         if sha is not None and head.get("Metadata", {}).get("sha256") != sha:
             problems.append("its SHA-256 in metadata does not match the file's")
         if problems:
-            raise _Stop(
+            raise Stop(
                 "failed",
                 f"{item.source} reached the data lake damaged ({'; '.join(problems)}). "
                 "Retry to send it again.",
@@ -980,19 +802,17 @@ def _check_readable(path: str, asked: str) -> None:
         with open(path, "rb") as f:
             f.read(1)
     except OSError as err:
-        raise TransferError(403, f"{asked} cannot be read ({err.strerror}).") from err
+        raise Refused(403, f"{asked} cannot be read ({err.strerror}).") from err
 
 
 def _check_overlaps(sources: list[_Source]) -> None:
     for i, a in enumerate(sources):
         for b in sources[i + 1 :]:
             if a.path == b.path:
-                raise TransferError(400, f"{b.asked} is listed twice; nothing was started.")
+                raise Refused(400, f"{b.asked} is listed twice; nothing was started.")
             for inner, outer in ((a, b), (b, a)):
                 if is_within(inner.path, outer.path):
-                    raise TransferError(
-                        400, f"{inner.asked} is inside {outer.asked}; pick one of them."
-                    )
+                    raise Refused(400, f"{inner.asked} is inside {outer.asked}; pick one of them.")
 
 
 def _walk(root: str, shown: str) -> Iterator[tuple[str, str, int]]:
@@ -1007,7 +827,7 @@ def _walk(root: str, shown: str) -> Iterator[tuple[str, str, int]]:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as err:
             where = f"{shown.rstrip('/')}/{rel}" if rel else shown
-            raise TransferError(
+            raise Refused(
                 403, f"{where} cannot be read ({err.strerror}); nothing was started."
             ) from err
         if not entries:
@@ -1032,4 +852,4 @@ def _top_of(key: str, base: str) -> str:
     return base + key[len(base) :].split("/", 1)[0] + "/"
 
 
-__all__ = ["Transfer", "TransferError", "TransferManager"]
+__all__ = ["Transfer", "TransferManager"]

@@ -15,6 +15,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .paths import human_bytes
 from .scan import Entry, ScanResult, scan
 
 TRASH = ".local/share/Trash"
@@ -39,6 +40,29 @@ def free_space_at(os_path: str) -> Volume:
     while not os.path.isdir(folder) and folder != os.path.dirname(folder):
         folder = os.path.dirname(folder)
     return volume_of(folder)
+
+
+def shortfall(
+    what: str, on_volume: int, free: int, counted: int, quota: int | None, used: int | None
+) -> str | None:
+    """Why ``what`` does not fit in home, or None when it does: ``on_volume`` bytes must fit
+    in the volume's free space, and ``counted`` bytes in what the quota leaves."""
+    if on_volume > free:
+        return (
+            f"Not enough space in your home: {what} takes {human_bytes(on_volume)} but only "
+            f"{human_bytes(free)} is free on your home volume "
+            f"({human_bytes(on_volume - free)} short)."
+        )
+    if quota is None or used is None:
+        return None
+    left = max(quota - used, 0)
+    if counted > left:
+        return (
+            f"Not enough room in your quota: {what} takes {human_bytes(counted)} but only "
+            f"{human_bytes(left)} of your {human_bytes(quota)} is left "
+            f"({human_bytes(counted - left)} over)."
+        )
+    return None
 
 
 @dataclass
@@ -81,6 +105,12 @@ class UsageMonitor:
             if self.result is None or refresh:
                 await asyncio.shield(task)
         return self.to_json()
+
+    def mark_stale(self) -> None:
+        """Something other than a save changed home (a download, say): rescan when next
+        asked. Safe to call from any thread: it only sets flags the scan reads."""
+        self.scanned_at = 0.0
+        self._rescan_after = True
 
     def _start_scan(self) -> asyncio.Task:
         if not self.scanning:

@@ -20,10 +20,12 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 from conftest import rgw
+from jupyterlab_datalake import lake as lake_module
 from jupyterlab_datalake import transfers as transfers_module
 from jupyterlab_datalake.config import DataLake
-from jupyterlab_datalake.lake import Lake
-from jupyterlab_datalake.transfers import TransferError, TransferManager, part_size_for
+from jupyterlab_datalake.keys import Refused
+from jupyterlab_datalake.lake import Lake, part_size_for
+from jupyterlab_datalake.transfers import TransferManager
 
 MiB = 1024**2
 
@@ -227,7 +229,7 @@ async def test_part_size_grows_to_stay_within_the_part_limit(
     assert part_size_for(80 * 1024**3, 8 * MiB) == 16 * MiB
     assert part_size_for(8 * MiB * 10_000, 8 * MiB) == 8 * MiB
     # The same rule, for real, with a limit of 3 parts: 22 MiB needs 10 MiB parts, not 5.
-    monkeypatch.setattr(transfers_module, "MAX_PARTS", 3)
+    monkeypatch.setattr(lake_module, "MAX_PARTS", 3)
     data = write(home / "wide.bin", os.urandom(22 * MiB)).read_bytes()
     assert (await send(jp_fetch, sources=["wide.bin"], prefix=prefix))["state"] == "done"
     head = s3_client.head_object(Bucket="datalake", Key=f"shared/{prefix}/wide.bin")
@@ -356,7 +358,7 @@ def test_unreadable_source_is_refused(home, tmp_path):
             try:
                 TransferManager(settings, Lake(settings)).plan(["secret.csv"], "shared", "", "ask")
                 answer = "planned"
-            except TransferError as err:
+            except Refused as err:
                 answer = f"{err.status} {err}"
             os.write(written, answer.encode())
         finally:

@@ -1,0 +1,230 @@
+"""Uploads from the user's computer straight into the data lake, never touching home or its
+quota: the browser sends the file in parts, one request each, and every part becomes an S3
+UploadPart of the open multipart upload. The server holds one part at a time.
+
+Parts must arrive in order, so that the SHA-256 of the whole file can be computed on the way
+and stored in the metadata, as for uploads from home. A browser that stops sending (closed
+tab, lost network) leaves an upload that is aborted after BROWSER_IDLE seconds.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from .keys import Refused, area_prefix, check_key, check_name, clean_prefix, content_type
+from .lake import multipart_etag, part_size_for
+from .paths import candidates
+from .records import Item, Stop, Transfer, check_policy, new_id
+
+if TYPE_CHECKING:
+    from .transfers import TransferManager
+
+BROWSER_IDLE = 120.0
+
+
+@dataclass
+class _Open:
+    """What the server keeps of a browser upload between two parts."""
+
+    part_size: int
+    sha: Any = field(default_factory=hashlib.sha256)
+    md5s: list[bytes] = field(default_factory=list)
+    last_seen: float = field(default_factory=time.monotonic)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class BrowserUploads:
+    def __init__(self, manager: TransferManager):
+        self.manager = manager
+        self.settings = manager.settings
+        self._open: dict[str, _Open] = {}
+
+    def _call(self, func, *args, **kwargs):
+        return self.manager.lake.translated(func, *args, **kwargs)
+
+    def plan(self, area: str, prefix: str, name: object, size: object, conflict: str) -> Transfer:
+        check_policy(conflict)
+        if not isinstance(name, str) or not name or "/" in name or name in (".", ".."):
+            raise Refused(400, f"{name!r} is not a file name.")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise Refused(400, 'Expected "size": the size of the file in bytes.')
+        check_name(name, "The file")
+        folder = clean_prefix(prefix)
+        base = area_prefix(self.settings, area) + (folder + "/" if folder else "")
+        key = base + name
+        check_key(key, name)
+        item = Item(name, key, size, exists=self.manager._exists(key))
+        if item.exists and conflict == "rename":
+            for candidate in candidates(name, False):
+                if not self.manager._exists(base + candidate):
+                    break
+            item.destination, item.exists = base + candidate, False
+            check_key(item.destination, name)
+        elif item.exists and conflict == "skip":
+            item.state, item.message = "skipped", "Skipped: it exists in the data lake already."
+        return Transfer(
+            id=new_id(),
+            direction="upload",
+            area=area,
+            prefix=folder,
+            sources=[name],
+            conflict=conflict,
+            bucket=self.settings.bucket,
+            destination=item.destination,
+            items=[item],
+            origin="browser",
+        )
+
+    def start(self, transfer: Transfer) -> dict[str, Any]:
+        """Open the multipart upload; the reply says how large each part must be."""
+        item = transfer.items[0]
+        self.manager.register(transfer)
+        if item.state == "skipped":
+            self.manager._finish(transfer, "done", None)
+            return {**transfer.public(items=True), "part_size": None}
+        part_size = part_size_for(item.bytes, self.settings.part_size)
+        created = self._call(
+            self.manager.lake.client.create_multipart_upload,
+            Bucket=transfer.bucket,
+            Key=item.destination,
+            Metadata=self._metadata(item),
+            ContentType=content_type(item.destination),
+        )
+        with self.manager._lock:
+            item.upload_id = created["UploadId"]
+            item.state = transfer.state = "running"
+            transfer.started = time.time()
+            self._open[transfer.id] = _Open(part_size)
+        self.manager._write_journal()
+        return {**transfer.public(items=True), "part_size": part_size}
+
+    def _metadata(self, item: Item) -> dict[str, str]:
+        return {
+            "uploader": self.settings.username,
+            "source-path": quote(item.source),
+            "source-origin": "browser",
+        }
+
+    def _running(self, transfer_id: str) -> tuple[Transfer, _Open]:
+        transfer = self.manager._find(transfer_id)
+        state = self._open.get(transfer_id)
+        if transfer.origin != "browser" or state is None or transfer.state != "running":
+            raise Refused(
+                409, f"The upload {transfer_id} is {transfer.state}; it takes no more parts."
+            )
+        return transfer, state
+
+    def part(self, transfer_id: str, number: int, data: bytes) -> dict[str, Any]:
+        transfer, state = self._running(transfer_id)
+        item = transfer.items[0]
+        with state.lock:
+            expected = len(state.md5s) + 1
+            if number != expected:
+                raise Refused(409, f"Part {number} came out of order; part {expected} is next.")
+            left = item.bytes - item.done
+            if len(data) != min(state.part_size, left) or not data:
+                raise Refused(
+                    400,
+                    f"Part {number} holds {len(data)} bytes; it must hold "
+                    f"{min(state.part_size, left)}.",
+                )
+            state.last_seen = time.monotonic()
+            self.manager.bandwidth.take(len(data), transfer.cancel)
+            digest = hashlib.md5(data).digest()
+            self._call(
+                self.manager.lake.client.upload_part,
+                Bucket=transfer.bucket,
+                Key=item.destination,
+                UploadId=item.upload_id,
+                PartNumber=number,
+                Body=data,
+                ContentMD5=base64.b64encode(digest).decode(),
+            )
+            state.sha.update(data)
+            state.md5s.append(digest)
+            with self.manager._lock:
+                item.done += len(data)
+            transfer.sample()
+        return transfer.public()
+
+    def complete(self, transfer_id: str) -> dict[str, Any]:
+        transfer, state = self._running(transfer_id)
+        item = transfer.items[0]
+        with state.lock:
+            if item.done != item.bytes:
+                raise Refused(
+                    409, f"Only {item.done} of {item.bytes} bytes arrived; send the rest first."
+                )
+            try:
+                if not state.md5s:
+                    # A multipart upload needs a part; an empty file is one plain PUT.
+                    self._abort(transfer)
+                    self._call(
+                        self.manager.lake.client.put_object,
+                        Bucket=transfer.bucket,
+                        Key=item.destination,
+                        Body=b"",
+                        ContentType=content_type(item.destination),
+                        Metadata={**self._metadata(item), "sha256": state.sha.hexdigest()},
+                    )
+                else:
+                    self._call(
+                        self.manager.lake.client.complete_multipart_upload,
+                        Bucket=transfer.bucket,
+                        Key=item.destination,
+                        UploadId=item.upload_id,
+                        MultipartUpload={
+                            "Parts": [
+                                {"PartNumber": n, "ETag": f'"{d.hex()}"'}
+                                for n, d in enumerate(state.md5s, 1)
+                            ]
+                        },
+                    )
+                    item.upload_id = None
+                    self.manager._verify(item, item.bytes, multipart_etag(state.md5s), None)
+                    self.manager._set_metadata(
+                        transfer.bucket,
+                        item.destination,
+                        {**self._metadata(item), "sha256": state.sha.hexdigest()},
+                        content_type(item.destination),
+                        item.bytes,
+                    )
+                self.manager._verify(item, item.bytes, None, state.sha.hexdigest())
+            except Stop as stop:
+                self._end(transfer, "failed", str(stop))
+                raise Refused(502, str(stop)) from stop
+            item.state = "done"
+            self._end(transfer, "done", None)
+        return transfer.public(items=True)
+
+    def cancel(self, transfer: Transfer, message: str, state: str = "cancelled") -> None:
+        """Abort the open upload; called on DELETE and for browsers that stopped sending."""
+        self._abort(transfer)
+        self._end(transfer, state, message)
+
+    def _abort(self, transfer: Transfer) -> None:
+        item = transfer.items[0]
+        if item.upload_id:
+            self.manager._abort(item.destination, item)
+
+    def _end(self, transfer: Transfer, state: str, message: str | None) -> None:
+        self._open.pop(transfer.id, None)
+        if state != "done":
+            transfer.items[0].state, transfer.items[0].message = state, message
+        self.manager._finish(transfer, state, message)
+
+    def abandoned(self) -> list[Transfer]:
+        """Uploads whose browser has not sent a part for BROWSER_IDLE seconds."""
+        now = time.monotonic()
+        stale = [t for t, s in list(self._open.items()) if now - s.last_seen > BROWSER_IDLE]
+        # Popped here, so that the next listing does not hand them out again.
+        return [self.manager._transfers[t] for t in stale if self._open.pop(t, None)]
+
+
+__all__ = ["BrowserUploads"]

@@ -1,0 +1,88 @@
+"""Rules for the keys a user may read and write: the two areas, sub-folders typed by hand,
+and names that S3 and the tools reading the lake can hold."""
+
+from __future__ import annotations
+
+import mimetypes
+import unicodedata
+from typing import Any
+
+from .config import Settings
+
+AREAS = ("shared", "mine")
+MAX_KEY_BYTES = 1024
+
+
+class Refused(Exception):
+    """A request refused before anything changed; ``status`` is its HTTP status. ``plan``
+    goes with a 409 about clashes, so that the UI can ask what to do."""
+
+    def __init__(self, status: int, message: str, plan: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.plan = plan
+
+
+def area_prefix(settings: Settings, area: str) -> str:
+    """The key prefix of an area: ``shared/`` or ``users/{username}/``."""
+    if area not in AREAS:
+        raise Refused(400, f"The area must be one of {', '.join(AREAS)}, not {area!r}.")
+    return settings.shared_prefix if area == "shared" else settings.user_prefix
+
+
+def key_in_area(settings: Settings, area: str, key: object) -> str:
+    """A full key asked for by the browser, which must lie inside the area."""
+    base = area_prefix(settings, area)
+    if not isinstance(key, str) or not key.startswith(base) or key == base:
+        raise Refused(
+            403,
+            f"{key!r} is not in {base}; only your area and {settings.shared_prefix} can be used.",
+        )
+    check_key(key, key)
+    if any(part in (".", "..") for part in key[len(base) :].split("/")):
+        raise Refused(400, f"{key!r} contains '.' or '..' as a folder name.")
+    return key
+
+
+def clean_prefix(prefix: str) -> str:
+    """A sub-folder inside an area, as typed by a user: slashes at either end and doubled ones
+    are forgiven; ``.`` and ``..`` are not, since S3 would keep them as literal names."""
+    if not isinstance(prefix, str):
+        raise Refused(400, "The sub-folder must be text.")
+    parts = [p for p in prefix.strip().split("/") if p]
+    for part in parts:
+        if part in (".", ".."):
+            raise Refused(
+                400, f"The sub-folder {prefix!r} contains {part!r}; name the folder plainly."
+            )
+        check_name(part, "The sub-folder")
+    return "/".join(parts)
+
+
+def check_name(name: str, what: str) -> None:
+    """Names S3 and the tools reading the lake cannot hold are refused, not mangled."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as err:
+        shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        raise Refused(
+            400, f"{what} {shown!r} has a name that is not valid UTF-8; rename it first."
+        ) from err
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise Refused(400, f"{what} {name!r} has a control character in its name; rename it first.")
+
+
+def check_key(key: str, source: str) -> None:
+    check_name(key, "The destination of " + source)
+    size = len(key.encode("utf-8"))
+    if size > MAX_KEY_BYTES:
+        raise Refused(
+            400,
+            f"{source} would become a key of {size} bytes; S3 keys hold at most "
+            f"{MAX_KEY_BYTES}. Shorten the names or the sub-folder.",
+        )
+
+
+def content_type(key: str) -> str:
+    """What an object's name says it holds, so that browsers and tools open it right."""
+    return mimetypes.guess_type(key)[0] or "application/octet-stream"

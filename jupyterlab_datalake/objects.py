@@ -1,0 +1,179 @@
+"""Browsing the data lake: one folder level at a time, what is known of an object, deleting
+what is the user's to delete, and reading an object in chunks.
+
+Every call is confined to the two areas (`shared/` and the user's own) of the configured
+bucket, and none of them holds more than one page of a listing in memory: a bucket of a
+million objects costs the same to browse as one of ten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from .config import Settings
+from .keys import Refused, area_prefix, clean_prefix, key_in_area
+from .lake import Lake, LakeError
+
+PAGE_SIZE = 500
+MAX_PAGE_SIZE = 1000
+# HeadObject requests a single info or delete check may make in parallel.
+HEAD_CONCURRENCY = 16
+MAX_INFO_KEYS = 200
+DELETE_BATCH = 1000  # DeleteObjects takes at most 1000 keys
+CHUNK = 1024 * 1024
+
+
+class Objects:
+    def __init__(self, settings: Settings, lake: Lake):
+        self.settings = settings
+        self.lake = lake
+
+    def _call(self, func, *args, **kwargs):
+        return self.lake.translated(func, *args, **kwargs)
+
+    # ----- listing --------------------------------------------------------------------------
+
+    def list(
+        self, area: str, prefix: str, cursor: str | None = None, limit: int = PAGE_SIZE
+    ) -> dict[str, Any]:
+        """One page of one folder level: sub-folders and objects, folders first."""
+        base = area_prefix(self.settings, area)
+        folder = clean_prefix(prefix)
+        key_prefix = base + (folder + "/" if folder else "")
+        request = {
+            "Bucket": self.settings.bucket,
+            "Prefix": key_prefix,
+            "Delimiter": "/",
+            "MaxKeys": max(1, min(limit, MAX_PAGE_SIZE)),
+        }
+        if cursor:
+            request["ContinuationToken"] = cursor
+        page = self._call(self.lake.client.list_objects_v2, **request)
+        folders = [
+            {"name": p["Prefix"][len(key_prefix) :].rstrip("/"), "key": p["Prefix"]}
+            for p in page.get("CommonPrefixes", [])
+        ]
+        objects = [
+            {
+                "key": o["Key"],
+                "name": o["Key"][len(key_prefix) :],
+                "size": o["Size"],
+                "last_modified": o["LastModified"].timestamp(),
+                "etag": o.get("ETag", "").strip('"'),
+            }
+            for o in page.get("Contents", [])
+            # The folder's own marker object ("folder/") is the folder, not an entry in it.
+            if o["Key"] != key_prefix
+        ]
+        return {
+            "area": area,
+            "prefix": folder,
+            "key_prefix": key_prefix,
+            "folders": folders,
+            "objects": objects,
+            "next_cursor": page.get("NextContinuationToken") if page.get("IsTruncated") else None,
+        }
+
+    # ----- what is known of an object -------------------------------------------------------
+
+    def info(self, area: str, keys: list[str]) -> list[dict[str, Any]]:
+        """Size, type and the extension's metadata of each key, and whether the user may
+        delete it: anything in their own area, and in shared/ what they uploaded."""
+        if not isinstance(keys, list) or len(keys) > MAX_INFO_KEYS:
+            raise Refused(400, f"Ask about 1 to {MAX_INFO_KEYS} keys at a time.")
+        keys = [key_in_area(self.settings, area, k) for k in keys]
+        with ThreadPoolExecutor(HEAD_CONCURRENCY, thread_name_prefix="datalake-head") as pool:
+            return list(pool.map(lambda k: self._info(area, k), keys))
+
+    def _info(self, area: str, key: str) -> dict[str, Any]:
+        if key.endswith("/"):
+            return {"key": key, "folder": True, "uploader": None, "can_delete": area == "mine"}
+        try:
+            head = self._call(self.lake.client.head_object, Bucket=self.settings.bucket, Key=key)
+        except LakeError as err:
+            if err.not_found:
+                return {"key": key, "missing": True, "can_delete": False}
+            raise
+        meta = head.get("Metadata", {})
+        uploader = meta.get("uploader")
+        return {
+            "key": key,
+            "size": head.get("ContentLength"),
+            "last_modified": head["LastModified"].timestamp() if "LastModified" in head else None,
+            "content_type": head.get("ContentType"),
+            "uploader": uploader,
+            "sha256": meta.get("sha256"),
+            "source_path": meta.get("source-path"),
+            "can_delete": area == "mine" or uploader == self.settings.username,
+        }
+
+    # ----- deleting -------------------------------------------------------------------------
+
+    def delete(self, area: str, keys: list[str]) -> dict[str, Any]:
+        """Delete objects and folders (keys ending in "/", recursively). In shared/, every
+        object must be the user's own upload, checked before anything is deleted."""
+        if not isinstance(keys, list) or not keys:
+            raise Refused(400, 'Expected "keys": a list of keys to delete.')
+        keys = [key_in_area(self.settings, area, k) for k in keys]
+        targets = list(dict.fromkeys(t for k in keys for t in self._expand(k)))
+        if area == "shared":
+            self._check_own(targets)
+        deleted, failed = 0, []
+        for start in range(0, len(targets), DELETE_BATCH):
+            batch = targets[start : start + DELETE_BATCH]
+            reply = self._call(
+                self.lake.client.delete_objects,
+                Bucket=self.settings.bucket,
+                Delete={"Objects": [{"Key": k} for k in batch], "Quiet": True},
+            )
+            errors = reply.get("Errors", [])
+            failed.extend(
+                {"key": e["Key"], "message": e.get("Message") or e["Code"]} for e in errors
+            )
+            deleted += len(batch) - len(errors)
+        return {"deleted": deleted, "failed": failed}
+
+    def _expand(self, key: str) -> Iterator[str]:
+        if not key.endswith("/"):
+            yield key
+            return
+        request = {"Bucket": self.settings.bucket, "Prefix": key}
+        while True:
+            page = self._call(self.lake.client.list_objects_v2, **request)
+            yield from (o["Key"] for o in page.get("Contents", []))
+            if not page.get("IsTruncated"):
+                return
+            request["ContinuationToken"] = page["NextContinuationToken"]
+
+    def _check_own(self, keys: list[str]) -> None:
+        with ThreadPoolExecutor(HEAD_CONCURRENCY, thread_name_prefix="datalake-head") as pool:
+            infos = list(pool.map(lambda k: self._info("shared", k), keys))
+        others = [i for i in infos if not i.get("missing") and not i["can_delete"]]
+        if others:
+            first = others[0]
+            who = first.get("uploader") or "someone without uploader metadata"
+            more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+            raise Refused(
+                403,
+                f"{first['key']}{more} was uploaded by {who}; in {self.settings.shared_prefix} "
+                "you can delete only what you uploaded. Nothing was deleted.",
+            )
+
+    # ----- reading --------------------------------------------------------------------------
+
+    def open(self, area: str, key: str) -> dict[str, Any]:
+        """GetObject for a streamed download: the reply's Body is read chunk by chunk."""
+        key = key_in_area(self.settings, area, key)
+        if key.endswith("/"):
+            raise Refused(400, "A folder cannot be downloaded as one file.")
+        try:
+            return self._call(self.lake.client.get_object, Bucket=self.settings.bucket, Key=key)
+        except LakeError as err:
+            if err.not_found:
+                raise Refused(404, f"{key} is not in the data lake (any more).") from err
+            raise
+
+
+__all__ = ["Objects"]
