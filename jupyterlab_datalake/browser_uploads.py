@@ -9,7 +9,6 @@ tab, lost network) leaves an upload that is aborted after BROWSER_IDLE seconds.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import threading
 import time
@@ -89,15 +88,11 @@ class BrowserUploads:
             self.manager._finish(transfer, "done", None)
             return {**transfer.public(items=True), "part_size": None}
         part_size = part_size_for(item.bytes, self.settings.part_size)
-        created = self._call(
-            self.manager.lake.client.create_multipart_upload,
-            Bucket=transfer.bucket,
-            Key=item.destination,
-            Metadata=self._metadata(item),
-            ContentType=content_type(item.destination),
+        upload_id = self.manager.create_upload(
+            transfer.bucket, item.destination, self._metadata(item), content_type(item.destination)
         )
         with self.manager._lock:
-            item.upload_id = created["UploadId"]
+            item.upload_id = upload_id
             item.state = transfer.state = "running"
             transfer.started = time.time()
             self._open[transfer.id] = _Open(part_size)
@@ -137,20 +132,9 @@ class BrowserUploads:
             state.last_seen = time.monotonic()
             self.manager.bandwidth.take(len(data), transfer.cancel)
             digest = hashlib.md5(data).digest()
-            self._call(
-                self.manager.lake.client.upload_part,
-                Bucket=transfer.bucket,
-                Key=item.destination,
-                UploadId=item.upload_id,
-                PartNumber=number,
-                Body=data,
-                ContentMD5=base64.b64encode(digest).decode(),
-            )
+            self.manager.send_part(transfer, item, number, data, digest)
             state.sha.update(data)
             state.md5s.append(digest)
-            with self.manager._lock:
-                item.done += len(data)
-            transfer.sample()
         return transfer.public()
 
     def complete(self, transfer_id: str) -> dict[str, Any]:

@@ -590,15 +590,9 @@ class TransferManager:
 
     def _put_multipart(self, transfer, item, f, st, part_size, meta, content_type) -> None:
         client, bucket, key = self.lake.client, transfer.bucket, item.destination
-        created = self._call(
-            client.create_multipart_upload,
-            Bucket=bucket,
-            Key=key,
-            Metadata=meta,
-            ContentType=content_type,
-        )
+        upload_id = self.create_upload(bucket, key, meta, content_type)
         with self._lock:
-            item.upload_id = created["UploadId"]
+            item.upload_id = upload_id
         self._write_journal()
         pending: collections.deque[Future] = collections.deque()
         try:
@@ -617,7 +611,7 @@ class TransferManager:
                 md5s.append(digest)
                 self.bandwidth.take(len(data), transfer.cancel)
                 pending.append(
-                    self._parts.submit(self._send_part, transfer, item, number, data, digest)
+                    self._parts.submit(self.send_part, transfer, item, number, data, digest)
                 )
                 del data
                 while len(pending) >= in_flight:
@@ -657,7 +651,17 @@ class TransferManager:
         )
         self._verify(item, st.st_size, None, sha.hexdigest())
 
-    def _send_part(self, transfer, item, number, data, digest) -> None:
+    def create_upload(self, bucket: str, key: str, meta: dict[str, str], content_type: str) -> str:
+        """Open a multipart upload; its id must be journaled before any part is sent."""
+        return self._call(
+            self.lake.client.create_multipart_upload,
+            Bucket=bucket,
+            Key=key,
+            Metadata=meta,
+            ContentType=content_type,
+        )["UploadId"]
+
+    def send_part(self, transfer, item, number, data, digest) -> None:
         if transfer.cancel.is_set():
             return
         self._call(
@@ -690,13 +694,7 @@ class TransferManager:
         # CopyObject stops at 5 GiB; a multipart copy rewrites larger objects part by part,
         # inside S3.
         client = self.lake.client
-        upload = self._call(
-            client.create_multipart_upload,
-            Bucket=bucket,
-            Key=key,
-            Metadata=meta,
-            ContentType=content_type,
-        )["UploadId"]
+        upload = self.create_upload(bucket, key, meta, content_type)
         try:
             part = part_size_for(size, COPY_PART)
             parts = []

@@ -86,6 +86,11 @@ async def list_all(jp_fetch, area: str, prefix: str, limit: int) -> tuple[list, 
             return folders, objects, pages
 
 
+async def download(jp_fetch, keys: list[str], destination: str, **extra) -> tuple[int, dict]:
+    body = {"direction": "download", "area": "shared", "sources": keys, "destination": destination}
+    return await call(jp_fetch, "transfers", method="POST", body={**body, **extra})
+
+
 async def wait_done(jp_fetch, transfer_id: str) -> dict:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -158,17 +163,7 @@ async def test_download_into_home_is_byte_exact_and_recursive(jp_fetch, home, fo
     put(s3_client, f"shared/{folder}/run/logs/a.log", b"log")
     put(s3_client, f"shared/{folder}/run/empty/")
     (home / "in").mkdir()
-    code, started = await call(
-        jp_fetch,
-        "transfers",
-        method="POST",
-        body={
-            "direction": "download",
-            "area": "shared",
-            "sources": [f"shared/{folder}/run/"],
-            "destination": "in",
-        },
-    )
+    code, started = await download(jp_fetch, [f"shared/{folder}/run/"], "in")
     assert code == 201, started
     done = await wait_done(jp_fetch, started["id"])
     assert done["state"] == "done", done
@@ -179,17 +174,10 @@ async def test_download_into_home_is_byte_exact_and_recursive(jp_fetch, home, fo
     assert not [p for p in (home / "in").rglob("*datalake-part*")]
 
     # The same again: asked about, then kept both.
-    body = {
-        "direction": "download",
-        "area": "shared",
-        "sources": [f"shared/{folder}/run/model.bin"],
-        "destination": "in/run",
-    }
-    code, reply = await call(jp_fetch, "transfers", method="POST", body=body)
+    model = [f"shared/{folder}/run/model.bin"]
+    code, reply = await download(jp_fetch, model, "in/run")
     assert code == 409 and reply["plan"]["conflicts"] == ["in/run/model.bin"]
-    code, started = await call(
-        jp_fetch, "transfers", method="POST", body={**body, "conflict": "rename"}
-    )
+    code, started = await download(jp_fetch, model, "in/run", conflict="rename")
     assert (await wait_done(jp_fetch, started["id"]))["destination"] == "in/run/model (1).bin"
     assert (home / "in" / "run" / "model (1).bin").read_bytes() == data
 
@@ -200,17 +188,7 @@ async def test_download_beyond_the_quota_is_refused_saying_by_how_much(
 ):
     put(s3_client, f"shared/{folder}/big.bin", os.urandom(5 * MiB))
     await jp_fetch("datalake", "usage")  # the quota check uses the usage figure
-    code, reply = await call(
-        jp_fetch,
-        "transfers",
-        method="POST",
-        body={
-            "direction": "download",
-            "area": "shared",
-            "sources": [f"shared/{folder}/big.bin"],
-            "destination": "",
-        },
-    )
+    code, reply = await download(jp_fetch, [f"shared/{folder}/big.bin"], "")
     assert code == 507, reply
     assert "Not enough room in your quota" in reply["message"]
     assert "over" in reply["message"] and "Nothing was downloaded" in reply["message"]
@@ -221,17 +199,7 @@ async def test_download_beyond_the_quota_is_refused_saying_by_how_much(
 async def test_s3_lost_mid_download_leaves_no_partial_file(jp_fetch, home, folder, s3_client):
     data = os.urandom(40 * MiB)
     put(s3_client, f"shared/{folder}/big.bin", data)
-    code, started = await call(
-        jp_fetch,
-        "transfers",
-        method="POST",
-        body={
-            "direction": "download",
-            "area": "shared",
-            "sources": [f"shared/{folder}/big.bin"],
-            "destination": "",
-        },
-    )
+    code, started = await download(jp_fetch, [f"shared/{folder}/big.bin"], "")
     assert code == 201, started
     while (await call(jp_fetch, "transfers", started["id"]))[1]["bytes_done"] == 0:
         await asyncio.sleep(0.02)
