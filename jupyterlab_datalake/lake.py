@@ -110,6 +110,11 @@ class Lake:
                     read_timeout=60,
                     retries={"max_attempts": 2, "mode": "standard"},
                     max_pool_connections=32,
+                    # Every part already carries a Content-MD5 that S3 checks, and transfers
+                    # verify size, ETag and SHA-256 afterwards; botocore's own CRC32 of each
+                    # body would be a third pass over the data on the server's CPU.
+                    request_checksum_calculation="when_required",
+                    response_checksum_validation="when_required",
                 ),
             )
         return self._client
