@@ -45,6 +45,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 import boto3
@@ -192,6 +193,9 @@ class S3:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
+        self.collect_garbage()
+
+    def collect_garbage(self) -> None:
         # The test RGW keeps objects in a 4 GiB memstore and frees deleted data only in its
         # garbage collection, 30 s or more later; a few GiB of uploads would fill it.
         conf = self.rgw_dir / "ceph.conf" if self.rgw_dir else None
@@ -318,7 +322,7 @@ class RssSampler(threading.Thread):
 
 
 class Server:
-    def __init__(self, home: Path, s3: S3, log_path: Path):
+    def __init__(self, home: Path, s3: S3, log_path: Path, extra_args: Sequence[str] = ()):
         self.port = free_port()
         self.token = secrets.token_hex(16)
         self.log_path = log_path
@@ -331,6 +335,7 @@ class Server:
                     f"--port={self.port}", f"--ServerApp.root_dir={home}",
                     f"--IdentityProvider.token={self.token}",
                     f"--DataLake.home_dir={home}", "--DataLake.home_quota=20Gi",
+                    *extra_args,
                 ],
                 env=env, stdout=server_log, stderr=subprocess.STDOUT,
             )  # fmt: skip

@@ -154,7 +154,7 @@ memstore device bytes = 4294967296
 admin socket = $RGW_DIR/run/\$name.asok
 
 [client.rgw.a]
-rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT
+rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT tcp_nodelay=1
 rgw dns name = localhost
 rgw data = $RGW_DIR/rgw.a
 admin socket = $RGW_DIR/run/\$name.asok
