@@ -48,7 +48,9 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
 import boto3
+from bench_usage_server import latencies
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -374,15 +376,6 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-
-
-def latencies(server: Server, until) -> list[float]:
-    samples = []
-    while not until():
-        started = time.perf_counter()
-        server.get("/api/status")
-        samples.append(time.perf_counter() - started)
-    return samples
 
 
 def extension_upload(server: Server, source: str, size: int, loop_requests: bool) -> dict:
