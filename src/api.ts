@@ -2,11 +2,20 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import {
+  Area,
   IAtRisk,
+  IBrowserUpload,
+  IBrowserUploadRequest,
+  IDeleteResult,
+  ILakePage,
+  IObjectInfo,
   IClassification,
   IRescueResult,
   ISpace,
   IStatus,
+  ITransfer,
+  ITransferPlan,
+  ITransferRequest,
   ITrashEmptied,
   IUsage
 } from './tokens';
@@ -136,6 +145,155 @@ export class DataLakeAPI {
   emptyTrash(): Promise<ITrashEmptied> {
     return requestAPI<ITrashEmptied>(
       'trash/empty',
+      { method: 'POST' },
+      this._settings
+    );
+  }
+
+  /** Transfers of this server, newest first, without per-file detail. */
+  async listTransfers(): Promise<ITransfer[]> {
+    const reply = await requestAPI<{ transfers: ITransfer[] }>(
+      'transfers',
+      { method: 'GET' },
+      this._settings
+    );
+    return reply.transfers;
+  }
+
+  /** One transfer with its per-file detail. */
+  getTransfer(id: string): Promise<ITransfer> {
+    return requestAPI<ITransfer>(
+      `transfers/${encodeURIComponent(id)}`,
+      { method: 'GET' },
+      this._settings
+    );
+  }
+
+  /** Where the files would go and which keys clash; starts nothing. */
+  planTransfer(request: ITransferRequest): Promise<ITransferPlan> {
+    return requestAPI<ITransferPlan>(
+      'transfers',
+      { method: 'POST', body: JSON.stringify({ ...request, dry_run: true }) },
+      this._settings
+    );
+  }
+
+  /**
+   * Start a transfer. With `conflict: 'ask'` and a clash, this fails with status 409;
+   * plan first to ask the user.
+   */
+  startTransfer(request: ITransferRequest): Promise<ITransfer> {
+    return requestAPI<ITransfer>(
+      'transfers',
+      { method: 'POST', body: JSON.stringify({ ...request, dry_run: false }) },
+      this._settings
+    );
+  }
+
+  /** Cancel a queued or running transfer; remove a finished one from the list. */
+  async deleteTransfer(id: string): Promise<void> {
+    await requestAPI<unknown>(
+      `transfers/${encodeURIComponent(id)}`,
+      { method: 'DELETE' },
+      this._settings
+    );
+  }
+
+  /** Remove every finished, failed or cancelled transfer from the list. */
+  async clearTransfers(): Promise<void> {
+    await requestAPI<unknown>(
+      'transfers',
+      { method: 'DELETE' },
+      this._settings
+    );
+  }
+
+  /** Run a failed or cancelled transfer again. */
+  retryTransfer(id: string): Promise<ITransfer> {
+    return requestAPI<ITransfer>(
+      `transfers/${encodeURIComponent(id)}/retry`,
+      { method: 'POST' },
+      this._settings
+    );
+  }
+
+  /** One page of one folder level of an area; `cursor` is the previous page's next_cursor. */
+  listObjects(
+    area: Area,
+    prefix: string,
+    cursor: string | null = null,
+    limit?: number
+  ): Promise<ILakePage> {
+    const params = new URLSearchParams({ area, prefix });
+    if (cursor) {
+      params.set('cursor', cursor);
+    }
+    if (limit) {
+      params.set('limit', String(limit));
+    }
+    return requestAPI<ILakePage>(
+      `objects?${params}`,
+      { method: 'GET' },
+      this._settings
+    );
+  }
+
+  /** Uploader and permissions of a few keys (at most 200). */
+  async objectsInfo(area: Area, keys: string[]): Promise<IObjectInfo[]> {
+    const reply = await requestAPI<{ objects: IObjectInfo[] }>(
+      'objects/info',
+      { method: 'POST', body: JSON.stringify({ area, keys }) },
+      this._settings
+    );
+    return reply.objects;
+  }
+
+  /** Delete objects, and folders (keys ending in "/") recursively. */
+  deleteObjects(area: Area, keys: string[]): Promise<IDeleteResult> {
+    return requestAPI<IDeleteResult>(
+      'objects/delete',
+      { method: 'POST', body: JSON.stringify({ area, keys }) },
+      this._settings
+    );
+  }
+
+  /**
+   * A URL that streams an object to the user's computer; for an `<a download>` or
+   * `window.open`, which cannot send the token header, so the token goes in the query.
+   */
+  downloadUrl(area: Area, key: string): string {
+    const params = new URLSearchParams({ area, key });
+    if (this._settings.token) {
+      params.set('token', this._settings.token);
+    }
+    return (
+      URLExt.join(this._settings.baseUrl, API_NAMESPACE, 'objects/download') +
+      `?${params}`
+    );
+  }
+
+  /** Open an upload from the user's computer; then send parts, then complete. */
+  openUpload(request: IBrowserUploadRequest): Promise<IBrowserUpload> {
+    return requestAPI<IBrowserUpload>(
+      'uploads',
+      { method: 'POST', body: JSON.stringify(request) },
+      this._settings
+    );
+  }
+
+  /** Part `n` (from 1, in order) of an upload from the user's computer. */
+  uploadPart(id: string, n: number, part: Blob): Promise<ITransfer> {
+    return requestAPI<ITransfer>(
+      `uploads/${encodeURIComponent(id)}/${n}`,
+      { method: 'PUT', body: part },
+      this._settings
+    );
+  }
+
+  /** Finish an upload from the user's computer once every part is sent. */
+  completeUpload(id: string): Promise<ITransfer> {
+    return requestAPI<ITransfer>(
+      `uploads/${encodeURIComponent(id)}/complete`,
       { method: 'POST' },
       this._settings
     );

@@ -87,6 +87,26 @@ export function formatAge(seconds: number): string {
   return `${Math.floor(s / 3600)} h`;
 }
 
+/** A time left, to the second under an hour: "45 s", "3 min 5 s", "2 h 10 min". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) {
+    return `${s} s`;
+  }
+  const [big, small, units] =
+    s < 3600
+      ? [Math.floor(s / 60), s % 60, ['min', 's']]
+      : [Math.floor(s / 3600), Math.floor((s % 3600) / 60), ['h', 'min']];
+  return small > 0
+    ? `${big} ${units[0]} ${small} ${units[1]}`
+    : `${big} ${units[0]}`;
+}
+
+/** Bytes per second in the units sizes are shown in: "12 MiB/s". */
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`;
+}
+
 /**
  * Drop folders that say nothing their own subfolder does not: `.local` and `.local/share`
  * when `.local/share/Trash` holds nearly all of both. What is left points at what to clean.
@@ -102,5 +122,23 @@ export function condenseFolders<T extends { path: string; bytes: number }>(
           other.path.startsWith(folder.path + '/') &&
           other.bytes >= share * folder.bytes
       )
+  );
+}
+
+/**
+ * A date short enough for a narrow column, as the user's locale writes it: the day this
+ * year ("26 Nov"), the month before ("Nov 2024"). The full time goes in a tooltip.
+ */
+export function formatShortDate(
+  seconds: number,
+  now = Date.now() / 1000
+): string {
+  const date = new Date(seconds * 1000);
+  const thisYear = date.getFullYear() === new Date(now * 1000).getFullYear();
+  return date.toLocaleDateString(
+    undefined,
+    thisYear
+      ? { month: 'short', day: 'numeric' }
+      : { year: 'numeric', month: 'short' }
   );
 }

@@ -3,27 +3,35 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import {
-  Clipboard,
-  Dialog,
-  ICommandPalette,
-  Notification,
-  showDialog
-} from '@jupyterlab/apputils';
+import { Clipboard, ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
+import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 
 import { DataLakeAPI } from './api';
+import {
+  addSendCommand,
+  confirmDestructive,
+  lakeActions,
+  transferActions
+} from './commands';
 import { StoragePanel } from './components/StoragePanel';
 import { UsageStatus } from './components/UsageStatus';
 import { DEFAULT_THRESHOLDS, formatBytes, IThresholds } from './format';
 import { storageIcon } from './icons';
+import { LakeBrowserModel } from './lake';
 import { AtRiskModel, StatusModel, UsageModel } from './model';
-import { PathWarnings, QuotaNotifier, SaveGuard } from './notifications';
+import {
+  PathWarnings,
+  QuotaNotifier,
+  SaveGuard,
+  TransferNotifier
+} from './notifications';
 import { CommandIDs, IPackage, PANEL_ID, PLUGIN_ID } from './tokens';
+import { TransfersModel } from './transfers';
 
 /** Core sidebar panels use ranks below 1000; extensions go after them. */
 const PANEL_RANK = 1000;
@@ -63,7 +71,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     ICommandPalette,
     ISettingRegistry,
     IStatusBar,
-    ITranslator
+    ITranslator,
+    IFileBrowserFactory
   ],
   activate: async (
     app: JupyterFrontEnd,
@@ -71,7 +80,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
     statusBar: IStatusBar | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    browsers: IFileBrowserFactory | null
   ) => {
     translator = translator ?? nullTranslator;
     const trans = translator.load('jupyterlab_datalake');
@@ -95,22 +105,28 @@ const plugin: JupyterFrontEndPlugin<void> = {
       thresholds: values.thresholds,
       interval: values.usageInterval
     });
+    const transfers = new TransfersModel({ api });
 
     const openPanel = () => app.shell.activateById(PANEL_ID);
+    const showSection = (selector: string) => {
+      openPanel();
+      panel.node.querySelector(selector)?.scrollIntoView({ block: 'start' });
+    };
     const quotaActions = {
       openPanel,
-      showLargestFiles: () => {
-        openPanel();
-        panel.node
-          .querySelector('.jp-DataLake-largestFiles')
-          ?.scrollIntoView({ block: 'start' });
-      }
+      showLargestFiles: () => showSection('.jp-DataLake-largestFiles')
     };
 
     /** Paths in the usage view are relative to home; the file browser's are to its root. */
-    const showInFileBrowser = (relative: string) => {
+    const contentsPath = (relative: string): string | null => {
       const home = usage.usage?.home_in_contents;
-      if (home === null || home === undefined) {
+      return home === null || home === undefined
+        ? null
+        : PathExt.join(home, relative);
+    };
+    const showInFileBrowser = (relative: string) => {
+      const path = contentsPath(relative);
+      if (path === null) {
         Notification.warning(
           trans.__(
             'Your home is outside the folder JupyterLab shows, so it cannot be opened there.'
@@ -118,26 +134,45 @@ const plugin: JupyterFrontEndPlugin<void> = {
         );
         return;
       }
-      const path = PathExt.join(home, relative);
       void app.commands.execute('filebrowser:go-to-path', { path: `/${path}` });
     };
 
+    const showTransfers = () => showSection('.jp-DataLake-transfers');
+    const showPath = (path: string) =>
+      void app.commands.execute('filebrowser:go-to-path', { path: `/${path}` });
+    const actions = transferActions(transfers, trans, showTransfers, showPath);
+    const lake = new LakeBrowserModel({ api, transfers });
+    // A finished download shows in the file browser at once, not at its next poll.
+    transfers.finished.connect((_, transfer) => {
+      if (transfer.direction === 'download' && transfer.state === 'done') {
+        browsers?.tracker.forEach(browser => void browser.model.refresh());
+      }
+    });
+    const send = addSendCommand({
+      app,
+      status,
+      transfers,
+      trans,
+      browsers,
+      palette,
+      openPanel,
+      showTransfers
+    });
+
     const emptyTrash = async () => {
       const trash = usage.usage?.trash;
-      const answer = await showDialog({
-        title: trans.__('Empty trash?'),
-        body: trans._n(
+      const confirmed = await confirmDestructive(
+        trans,
+        trans.__('Empty trash?'),
+        trans._n(
           'Delete %1 file (%2) from the trash for good? This cannot be undone.',
           'Delete %1 files (%2) from the trash for good? This cannot be undone.',
           trash?.files ?? 0,
           formatBytes(trash?.bytes ?? 0)
         ),
-        buttons: [
-          Dialog.cancelButton({ label: trans.__('Cancel') }),
-          Dialog.warnButton({ label: trans.__('Empty trash') })
-        ]
-      });
-      if (!answer.button.accept) {
+        trans.__('Empty trash')
+      );
+      if (!confirmed) {
         return;
       }
       try {
@@ -209,16 +244,35 @@ const plugin: JupyterFrontEndPlugin<void> = {
       status,
       usage,
       atRisk,
+      transfers,
       translator,
       onShow: showInFileBrowser,
       onEmptyTrash: () => void emptyTrash(),
       onRescue: path => void rescue(path),
-      onCopyPipCommand: copyPipCommand
+      onCopyPipCommand: copyPipCommand,
+      transferActions: actions,
+      lake,
+      lakeActions: lakeActions({
+        app,
+        model: lake,
+        status,
+        trans,
+        browsers,
+        showTransfers
+      }),
+      onSendFromHome: relative => {
+        const path = contentsPath(relative);
+        if (path !== null) {
+          void send([path]);
+        }
+      },
+      onSendToLake: path => void send([path])
     });
     app.shell.add(panel, 'left', { rank: PANEL_RANK });
     restorer?.add(panel, PANEL_ID);
 
     new QuotaNotifier(usage, trans, quotaActions);
+    new TransferNotifier(transfers, trans, actions);
     new PathWarnings(
       trans,
       () => {
@@ -259,6 +313,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     void status.start();
     void usage.start();
     void atRisk.start();
+    void transfers.start();
 
     app.commands.addCommand(CommandIDs.openPanel, {
       label: trans.__('Open Storage Panel'),

@@ -30,7 +30,8 @@ export abstract class PolledModel<T> implements IDisposable {
         max: Math.max(interval, (options.maxInterval ?? 300) * 1000)
       },
       name: options.name,
-      standby: () => this._viewers === 0 || 'when-hidden'
+      standby: () =>
+        (this._viewers === 0 && !this.pollsUnseen()) || 'when-hidden'
     });
   }
 
@@ -104,6 +105,30 @@ export abstract class PolledModel<T> implements IDisposable {
   }
 
   /**
+   * Whether to go on polling while no view is visible: for work that runs on the server and
+   * whose end the user should hear about wherever they are in JupyterLab.
+   */
+  protected pollsUnseen(): boolean {
+    return false;
+  }
+
+  /** Called with each value as it becomes the current one, from the poll or a request. */
+  protected applied(value: T): void {
+    // Nothing by default.
+  }
+
+  /** Change the seconds between requests while all is well; the next wait uses it. */
+  protected setInterval(seconds: number): void {
+    const frequency = this._poll.frequency;
+    const interval = seconds * 1000;
+    this._poll.frequency = {
+      ...frequency,
+      interval,
+      max: Math.max(interval, frequency.max)
+    };
+  }
+
+  /**
    * Fetch outside the poll, e.g. a rescan or a POST that returns the new value. Answers are
    * applied in the order the requests were made, so a slow older answer (a poll tick that
    * started before a rescan) never overwrites a newer one.
@@ -127,6 +152,7 @@ export abstract class PolledModel<T> implements IDisposable {
     this._applied = generation;
     this._value = value;
     this._error = null;
+    this.applied(value);
   }
 
   private get _viewers(): number {
@@ -206,6 +232,13 @@ export class StatusModel extends PolledModel<IStatus> {
 
   get isConnected(): boolean {
     return this.value?.connection.state === 'ok' && !this.error;
+  }
+
+  /** Ask the server now, even while no view shows the status: before using the lake, say. */
+  async check(): Promise<IStatus> {
+    const value = await this.request(() => this._api.getStatus());
+    this.emitChanged();
+    return value;
   }
 
   protected fetch(): Promise<IStatus> {

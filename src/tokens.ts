@@ -153,10 +153,178 @@ export interface ITrashEmptied extends IUsage {
   failed: string[];
 }
 
+/** The two places in the bucket a user works in. */
+export type Area = 'shared' | 'mine';
+
+/**
+ * What to do when a destination already exists: `ask` (the default) refuses with 409 and the
+ * list of clashes so that the UI can ask first; `rename` adds " (1)" before the extension.
+ */
+export type ConflictPolicy = 'ask' | 'overwrite' | 'rename' | 'skip';
+
+export type TransferState =
+  'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** One file, or one empty folder's marker, of a transfer. */
+export interface ITransferItem {
+  /** Uploads: the source's file browser path (absolute for places outside it). */
+  source: string;
+  /** Uploads: the object key it is written to, after renaming. */
+  destination: string;
+  /** Size in bytes when planned. */
+  bytes: number;
+  done: number;
+  state: TransferState | 'skipped';
+  /** Why it failed or was skipped. */
+  message: string | null;
+  /** Whether the destination existed when the transfer was planned. */
+  exists: boolean;
+}
+
+/** A transfer between home and the data lake, as `GET /datalake/transfers` lists it. */
+export interface ITransfer {
+  id: string;
+  direction: 'upload' | 'download';
+  /** Where an upload's file is read from: home, or the user's computer through the browser. */
+  origin: 'home' | 'browser';
+  area: Area;
+  /** Sub-folder inside the area, without leading or trailing slash; "" for its top. */
+  prefix: string;
+  /** What the user picked: file browser paths for uploads. */
+  sources: string[];
+  conflict: ConflictPolicy;
+  state: TransferState;
+  /** Why it failed, in words for the user; null unless failed or cancelled. */
+  message: string | null;
+  bytes_total: number;
+  bytes_done: number;
+  files_total: number;
+  files_done: number;
+  files_skipped: number;
+  /** Bytes per second over the last few seconds; null when not running. */
+  rate: number | null;
+  /** Seconds left at that rate; null when unknown. */
+  eta: number | null;
+  /** Seconds since the epoch. */
+  created: number;
+  started: number | null;
+  finished: number | null;
+  bucket: string;
+  /** Uploads: the key of a single file, or the common key prefix ending in "/". */
+  destination: string;
+  /** `s3a://bucket/key` of the destination, for Spark, Hive and Trino. */
+  uri: string;
+  /** Per-file detail; only in `GET /datalake/transfers/{id}` and the reply to a POST. */
+  items?: ITransferItem[];
+}
+
+/** Body of `POST /datalake/transfers`. */
+export interface ITransferRequest {
+  /** `upload` (the default) sends from home; `download` fetches keys into home. */
+  direction?: 'upload' | 'download';
+  /**
+   * Uploads: file browser paths of files and folders in home. Downloads: object keys of the
+   * area; a key ending in "/" is a folder, downloaded recursively.
+   */
+  sources: string[];
+  /** Downloads only: the folder in home (a file browser path) to download into. */
+  destination?: string;
+  area: Area;
+  /** Sub-folder inside the area; "" or omitted for its top. */
+  prefix?: string;
+  conflict?: ConflictPolicy;
+  /** Plan only: answer with the keys and the clashes, start nothing. */
+  dry_run?: boolean;
+}
+
+/** The reply to a dry run, and the `plan` of a 409 when `conflict` is `ask`. */
+export interface ITransferPlan {
+  area: Area;
+  prefix: string;
+  bucket: string;
+  /** Where the files go; `exists` marks the clashes. */
+  items: ITransferItem[];
+  /** Destination keys that exist already. */
+  conflicts: string[];
+  bytes_total: number;
+  files_total: number;
+  destination: string;
+  uri: string;
+}
+
+/** A sub-folder of a data lake listing. */
+export interface ILakeFolder {
+  name: string;
+  /** Its full key prefix, ending in "/". */
+  key: string;
+}
+
+/** An object of a data lake listing. */
+export interface ILakeObject {
+  key: string;
+  /** The name inside the listed folder. */
+  name: string;
+  size: number;
+  /** Seconds since the epoch. */
+  last_modified: number;
+  etag: string;
+}
+
+/** `GET /datalake/objects`: one page of one folder level. */
+export interface ILakePage {
+  area: Area;
+  /** The folder inside the area, without slashes at the ends; "" for its top. */
+  prefix: string;
+  /** The folder's full key prefix, such as `shared/projects/`. */
+  key_prefix: string;
+  folders: ILakeFolder[];
+  objects: ILakeObject[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  next_cursor: string | null;
+}
+
+/** `POST /datalake/objects/info`: what HeadObject says, and whether the user may delete. */
+export interface IObjectInfo {
+  key: string;
+  size?: number;
+  last_modified?: number | null;
+  content_type?: string;
+  /** Who uploaded it, from the metadata the extension writes; null when unknown. */
+  uploader?: string | null;
+  sha256?: string | null;
+  source_path?: string | null;
+  /** True in the user's own area, and in shared/ for the user's own uploads. */
+  can_delete: boolean;
+  missing?: boolean;
+  folder?: boolean;
+}
+
+/** `POST /datalake/objects/delete` */
+export interface IDeleteResult {
+  deleted: number;
+  failed: { key: string; message: string }[];
+}
+
+/** Body of `POST /datalake/uploads`: a file from the user's computer. */
+export interface IBrowserUploadRequest {
+  area: Area;
+  prefix?: string;
+  name: string;
+  size: number;
+  conflict?: ConflictPolicy;
+}
+
+/** The reply to `POST /datalake/uploads`: send parts of `part_size` bytes, in order. */
+export interface IBrowserUpload extends ITransfer {
+  /** null when the file was skipped as existing. */
+  part_size: number | null;
+}
+
 export namespace CommandIDs {
   export const openPanel = 'datalake:open-storage-panel';
   export const refreshStatus = 'datalake:refresh-status';
   export const refreshUsage = 'datalake:refresh-usage';
+  export const sendToLake = 'datalake:send-to-lake';
 }
 
 export const PLUGIN_ID = 'jupyterlab-datalake:plugin';

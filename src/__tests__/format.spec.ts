@@ -2,7 +2,10 @@ import {
   condenseFolders,
   formatAge,
   formatBytes,
+  formatDuration,
   formatPercent,
+  formatRate,
+  formatShortDate,
   formatUsedOfCapacity,
   usageLevel
 } from '../format';
@@ -90,5 +93,37 @@ describe('condenseFolders', () => {
       'data/raw',
       'database'
     ]);
+  });
+});
+
+describe('formatDuration and formatRate', () => {
+  it.each([
+    [0, '0 s'],
+    [44.6, '45 s'],
+    [60, '1 min'],
+    [185, '3 min 5 s'],
+    [3600, '1 h'],
+    [7800, '2 h 10 min'],
+    [-3, '0 s']
+  ])('%d seconds left is %s', (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
+  });
+
+  it('speaks of rates in the units of sizes', () => {
+    expect(formatRate(12 * 1024 ** 2)).toBe('12 MiB/s');
+    expect(formatRate(512)).toBe('512 B/s');
+  });
+});
+
+describe('formatShortDate', () => {
+  const now = Date.UTC(2026, 10, 26, 12) / 1000;
+
+  it('leaves the year out this year, and the day out before', () => {
+    const thisYear = formatShortDate(Date.UTC(2026, 2, 5, 12) / 1000, now);
+    expect(thisYear).not.toContain('2026');
+    expect(thisYear).toContain('5');
+    const before = formatShortDate(Date.UTC(2024, 2, 5, 12) / 1000, now);
+    expect(before).toContain('2024');
+    expect(before).not.toMatch(/\b5\b/);
   });
 });

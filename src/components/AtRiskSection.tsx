@@ -14,6 +14,8 @@ export interface IAtRiskSectionProps {
   onRescue: (path: string) => void;
   /** Copy a command that reinstalls packages into home. */
   onCopyPipCommand: (packages: IPackage[]) => void;
+  /** Send an entry (absolute path) to the data lake. */
+  onSendToLake?: (path: string) => void;
 }
 
 /** "Lost at restart": the user's files in non-persistent places, and packages installed there. */
@@ -57,7 +59,7 @@ export function AtRiskSection(props: IAtRiskSectionProps): JSX.Element {
 function LocationView(
   props: IAtRiskSectionProps & { location: IWatchedLocation }
 ) {
-  const { location, trans, onRescue } = props;
+  const { location, trans, onRescue, onSendToLake } = props;
   return (
     <div className="jp-DataLake-location" data-path={location.path}>
       <h4 title={location.reason}>
@@ -85,6 +87,7 @@ function LocationView(
               ariaLabel: trans.__('Move %1 into home', entry.path),
               onClick: () => onRescue(entry.path)
             }}
+            sendToLake={onSendToLake && { trans, onSend: onSendToLake }}
           />
         ))}
       </ul>

@@ -37,6 +37,8 @@ export function connectionTitle(
 export interface IConnectionSectionProps {
   model: StatusModel;
   trans: TranslationBundle;
+  /** Shown below the connection's details while the lake can be used: its browser. */
+  children?: React.ReactNode;
 }
 
 /** The data lake's connection state: where it is, or why it cannot be used and what to do. */
@@ -100,6 +102,7 @@ export function ConnectionSection(props: IConnectionSectionProps): JSX.Element {
           )}
         </dl>
       )}
+      {ok && props.children}
       {!ok && state !== 'checking' && (
         <div className="jp-DataLake-problem">
           <p className="jp-DataLake-message">{message}</p>

@@ -1,7 +1,9 @@
+import { TranslationBundle } from '@jupyterlab/translation';
 import { fileIcon, folderIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { formatBytes } from '../format';
+import { sendToLakeIcon } from '../icons';
 
 export interface IEntryRowProps {
   /** The full path, shown as a tooltip. */
@@ -17,12 +19,17 @@ export interface IEntryRowProps {
     ariaLabel: string;
     onClick: () => void;
   };
+  /** When given, an icon button after the action sends the entry's `path` to the data lake. */
+  sendToLake?: {
+    trans: TranslationBundle;
+    onSend: (path: string) => void;
+  };
 }
 
 /** A file or folder with its size and one action, as the panel's lists show them. */
 export function EntryRow(props: IEntryRowProps): JSX.Element {
   const Icon = props.isFolder ? folderIcon : fileIcon;
-  const { action } = props;
+  const { action, sendToLake } = props;
   return (
     <li className="jp-DataLake-entry" title={props.path}>
       <Icon.react tag="span" className="jp-DataLake-entryIcon" />
@@ -40,6 +47,20 @@ export function EntryRow(props: IEntryRowProps): JSX.Element {
       >
         {action.text}
       </button>
+      {sendToLake && (
+        // An icon: the panel is narrow, and the row's words are its path.
+        <button
+          className="jp-DataLake-linkButton jp-DataLake-sendToLake"
+          onClick={() => sendToLake.onSend(props.path)}
+          aria-label={sendToLake.trans.__(
+            'Send %1 to the data lake',
+            props.path
+          )}
+          title={sendToLake.trans.__('Send to data lake')}
+        >
+          <sendToLakeIcon.react tag="span" className="jp-DataLake-entryIcon" />
+        </button>
+      )}
     </li>
   );
 }

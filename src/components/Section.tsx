@@ -9,6 +9,8 @@ export interface ISectionProps {
   refreshTooltip?: string;
   onRefresh?: () => void;
   refreshEnabled?: boolean;
+  /** More buttons for the heading, before the refresh button. */
+  actions?: React.ReactNode;
   children?: React.ReactNode;
 }
 
@@ -22,6 +24,7 @@ export function Section(props: ISectionProps): JSX.Element {
     >
       <header className="jp-DataLake-sectionHeader">
         <h3 id={headingId}>{props.title}</h3>
+        {props.actions}
         {props.onRefresh && (
           <ToolbarButtonComponent
             icon={refreshIcon}

@@ -4,10 +4,14 @@ import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { storageIcon } from '../icons';
+import { ILakeActions, LakeBrowserModel } from '../lake';
 import { AtRiskModel, StatusModel, UsageModel } from '../model';
 import { IClassification, IPackage, PANEL_ID } from '../tokens';
+import { ITransferActions, TransfersModel } from '../transfers';
 import { AtRiskSection } from './AtRiskSection';
 import { ConnectionSection } from './ConnectionSection';
+import { LakeBrowser } from './LakeBrowser';
+import { TransfersSection } from './TransfersSection';
 import { UsageSection } from './UsageSection';
 
 /** How often "updated N s ago" is re-rendered while the panel is visible. */
@@ -52,6 +56,7 @@ export class StoragePanel extends ReactWidget {
       status,
       usage,
       atRisk,
+      transfers,
       onShow,
       onEmptyTrash,
       onRescue,
@@ -75,7 +80,17 @@ export class StoragePanel extends ReactWidget {
               trans={this._trans}
               onShow={onShow}
               onEmptyTrash={onEmptyTrash}
+              onSendToLake={this._options.onSendFromHome}
               now={Date.now() / 1000}
+            />
+          )}
+        </UseSignal>
+        <UseSignal signal={transfers.changed}>
+          {() => (
+            <TransfersSection
+              model={transfers}
+              trans={this._trans}
+              actions={this._options.transferActions}
             />
           )}
         </UseSignal>
@@ -86,11 +101,20 @@ export class StoragePanel extends ReactWidget {
               trans={this._trans}
               onRescue={onRescue}
               onCopyPipCommand={onCopyPipCommand}
+              onSendToLake={this._options.onSendToLake}
             />
           )}
         </UseSignal>
         <UseSignal signal={status.changed}>
-          {() => <ConnectionSection model={status} trans={this._trans} />}
+          {() => (
+            <ConnectionSection model={status} trans={this._trans}>
+              <LakeBrowser
+                model={this._options.lake}
+                trans={this._trans}
+                actions={this._options.lakeActions}
+              />
+            </ConnectionSection>
+          )}
         </UseSignal>
       </div>
     );
@@ -100,6 +124,12 @@ export class StoragePanel extends ReactWidget {
     this._options.status.setVisible(this, visible);
     this._options.usage.setVisible(this, visible);
     this._options.atRisk.setVisible(this, visible);
+    this._options.transfers.setVisible(this, visible);
+    const lake = this._options.lake;
+    // The lake is shared: others may have added or deleted objects while the panel was hidden.
+    if (visible && lake.hasLoaded && !lake.isLoading) {
+      void lake.refresh();
+    }
   }
 
   private _options: StoragePanel.IOptions;
@@ -112,11 +142,20 @@ export namespace StoragePanel {
     status: StatusModel;
     usage: UsageModel;
     atRisk: AtRiskModel;
+    transfers: TransfersModel;
     translator: ITranslator;
     onShow: (path: string) => void;
     onEmptyTrash: () => void;
     onRescue: (path: string) => void;
     onCopyPipCommand: (packages: IPackage[]) => void;
+    transferActions: ITransferActions;
+    /** The data lake browser's folder, shown while the lake can be used. */
+    lake: LakeBrowserModel;
+    lakeActions: ILakeActions;
+    /** Send a file or folder to the data lake: a path relative to home. */
+    onSendFromHome?: (path: string) => void;
+    /** Send a file or folder to the data lake: a file browser path, or an absolute one. */
+    onSendToLake?: (path: string) => void;
   }
 }
 

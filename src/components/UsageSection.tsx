@@ -20,6 +20,8 @@ export interface IUsageSectionProps {
   onShow: (path: string) => void;
   /** Ask the user, then empty the trash. */
   onEmptyTrash: () => void;
+  /** Send a file or folder (a path relative to home) to the data lake. */
+  onSendToLake?: (path: string) => void;
   /** Seconds since the epoch, for "updated N s ago"; re-rendered by the panel's clock. */
   now: number;
 }
@@ -164,10 +166,14 @@ function EntryList(
     isFolder: boolean;
   }
 ) {
-  const { title, className, entries, isFolder, trans, onShow } = props;
+  const { title, className, entries, isFolder, trans, onShow, onSendToLake } =
+    props;
   if (entries.length === 0) {
     return null;
   }
+  // The data lake takes file browser paths; a home the file browser does not show has none.
+  const send =
+    props.model.usage?.home_in_contents === null ? undefined : onSendToLake;
   return (
     <div className={`jp-DataLake-entries ${className ?? ''}`}>
       <h4>{title}</h4>
@@ -184,6 +190,7 @@ function EntryList(
               ariaLabel: trans.__('Show %1 in file browser', entry.path),
               onClick: () => onShow(entry.path)
             }}
+            sendToLake={send && { trans, onSend: send }}
           />
         ))}
       </ul>

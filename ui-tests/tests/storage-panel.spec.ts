@@ -70,11 +70,13 @@ test.describe('Storage panel', () => {
       rgw('gateway-start');
     }
 
-    await panel.getByRole('button', { name: 'Retry' }).click();
+    await panel.getByRole('button', { name: 'Retry', exact: true }).click();
     await expect(panel.getByRole('status')).toHaveText('Connected', {
       timeout: 30 * 1000
     });
-    await expect(panel.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+    await expect(
+      panel.getByRole('button', { name: 'Retry', exact: true })
+    ).toHaveCount(0);
   });
 
   test('follows the dark theme', async ({ page }) => {
