@@ -27,7 +27,9 @@ async function main() {
       '--no-first-run'
     ]
   });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 900 }
+  });
   // ?reset: a workspace left by an earlier run could have the panel open already.
   await page.goto(`${url}/lab?reset&token=${token}`);
   await page.waitForSelector('#jp-main-dock-panel', { timeout: 120000 });
@@ -35,8 +37,12 @@ async function main() {
   const lake = page.locator('.jp-DataLake-lakeBrowser');
   await lake.waitFor({ timeout: 60000 });
   await lake.getByRole('tab', { name: 'Shared' }).click();
-  const folderRow = lake.locator(`.jp-DataLake-lakeRow[data-key="shared/${folder}/"]`);
-  const firstObject = lake.locator('.jp-DataLake-lakeRow[data-kind="object"]').first();
+  const folderRow = lake.locator(
+    `.jp-DataLake-lakeRow[data-key="shared/${folder}/"]`
+  );
+  const firstObject = lake
+    .locator('.jp-DataLake-lakeRow[data-kind="object"]')
+    .first();
 
   const screens = [];
   const fetches = [];
@@ -46,7 +52,9 @@ async function main() {
     const started = Date.now();
     await folderRow.dblclick();
     await firstObject.waitFor({ state: 'visible' });
-    await page.evaluate(() => new Promise(r => requestAnimationFrame(() => r())));
+    await page.evaluate(
+      () => new Promise(r => requestAnimationFrame(() => r()))
+    );
     screens.push(Date.now() - started);
     // The bare request for the same first page, from the same page.
     fetches.push(
@@ -93,7 +101,7 @@ async function main() {
     ) - 1;
   // Scroll from top to bottom in half-screen steps and time the frames, as a user dragging
   // would; the same number of frames without scrolling is the machine's own frame time.
-  const frameTimes = (scroll) =>
+  const frameTimes = scroll =>
     viewport.evaluate(async (el, scroll) => {
       const frames = [];
       let last = performance.now();

@@ -435,7 +435,7 @@ function Listing(props: IListingProps): JSX.Element {
  * tabindex); arrows move between rows.
  */
 function LakeGrid(props: IListingProps): JSX.Element {
-  const { model, rows, sort, trans, actions } = props;
+  const { model, rows, sort, trans } = props;
   const viewport = React.useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = React.useState(0);
   const [active, setActive] = React.useState(0);
@@ -488,6 +488,24 @@ function LakeGrid(props: IListingProps): JSX.Element {
     setActive(i);
   };
 
+  // Rows are memoised and read their handlers through this ref: a scroll step then renders
+  // only the rows that come into view, not every row again with fresh closures.
+  const latest = React.useRef<{
+    onKeyDown: IRowHandlers['onKeyDown'];
+    props: IListingProps;
+    setActive: (index: number) => void;
+  }>({ onKeyDown: () => undefined, props, setActive });
+  const handlers = React.useMemo<IRowHandlers>(
+    () => ({
+      onFocus: index => latest.current.setActive(index),
+      onOpen: entry => latest.current.props.onOpen(entry),
+      onKeyDown: (event, index, entry) =>
+        latest.current.onKeyDown(event, index, entry),
+      actions: () => latest.current.props.actions
+    }),
+    []
+  );
+
   const columns: [SortKey, string][] = [
     ['name', trans.__('Name')],
     ['size', trans.__('Size')],
@@ -536,6 +554,8 @@ function LakeGrid(props: IListingProps): JSX.Element {
     }
     event.preventDefault();
   };
+
+  latest.current = { onKeyDown, props, setActive };
 
   return (
     <div
@@ -587,12 +607,10 @@ function LakeGrid(props: IListingProps): JSX.Element {
               entry={rows[i]}
               index={i}
               active={i === current}
-              model={model}
+              uploader={model.info(rows[i])?.uploader}
+              canDelete={model.canDelete(rows[i])}
               trans={trans}
-              actions={actions}
-              onFocus={() => setActive(i)}
-              onOpen={props.onOpen}
-              onKeyDown={onKeyDown}
+              handlers={handlers}
             />
           ))}
         </div>
@@ -632,22 +650,33 @@ function SortHeader(props: {
   );
 }
 
-function LakeRow(props: {
-  entry: ILakeEntry;
-  index: number;
-  active: boolean;
-  model: LakeBrowserModel;
-  trans: TranslationBundle;
-  actions: ILakeActions;
-  onFocus: () => void;
+/** What a row calls back; stable for the grid's life, so that rows can be memoised. */
+interface IRowHandlers {
+  onFocus: (index: number) => void;
   onOpen: (entry: ILakeEntry) => void;
   onKeyDown: (
     event: React.KeyboardEvent,
     index: number,
     entry: ILakeEntry
   ) => void;
+  actions: () => ILakeActions;
+}
+
+const LakeRow = React.memo(LakeRowView);
+
+function LakeRowView(props: {
+  entry: ILakeEntry;
+  index: number;
+  active: boolean;
+  /** From the object's metadata, once known. */
+  uploader: string | null | undefined;
+  /** Whether the user may delete it; null while unknown. */
+  canDelete: boolean | null;
+  trans: TranslationBundle;
+  handlers: IRowHandlers;
 }): JSX.Element {
-  const { entry, index, model, trans, actions } = props;
+  const { entry, index, trans, handlers, uploader } = props;
+  const actions = handlers.actions();
   const folder = entry.kind === 'folder';
   const Icon = folder ? folderIcon : fileIcon;
   const size = entry.size === null ? '' : formatBytes(entry.size);
@@ -656,7 +685,6 @@ function LakeRow(props: {
     entry.modified === null
       ? undefined
       : new Date(entry.modified * 1000).toLocaleString();
-  const uploader = model.info(entry)?.uploader;
   const { name } = entry;
   const button = (
     className: string,
@@ -686,9 +714,9 @@ function LakeRow(props: {
       }
       tabIndex={props.active ? 0 : -1}
       style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}
-      onFocus={props.onFocus}
-      onDoubleClick={() => folder && props.onOpen(entry)}
-      onKeyDown={event => props.onKeyDown(event, index, entry)}
+      onFocus={() => handlers.onFocus(index)}
+      onDoubleClick={() => folder && handlers.onOpen(entry)}
+      onKeyDown={event => handlers.onKeyDown(event, index, entry)}
     >
       <span
         role="gridcell"
@@ -740,7 +768,7 @@ function LakeRow(props: {
           </>
         )}
         {/* Unknown is not yes: no Delete until the server says so. */}
-        {model.canDelete(entry) === true &&
+        {props.canDelete === true &&
           button(
             'jp-DataLake-lakeDelete',
             deleteIcon,

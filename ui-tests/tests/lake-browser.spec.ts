@@ -60,7 +60,10 @@ async function openShared(page: IJupyterLabPageFixture) {
   return browser;
 }
 
-function row(browser: ReturnType<IJupyterLabPageFixture['locator']>, key: string) {
+function row(
+  browser: ReturnType<IJupyterLabPageFixture['locator']>,
+  key: string
+) {
   return browser.locator(`.jp-DataLake-lakeRow[data-key="${key}"]`);
 }
 
