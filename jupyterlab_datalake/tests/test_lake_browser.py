@@ -333,3 +333,29 @@ async def test_delete_permissions(jp_fetch, folder, s3_client):
     ]
     code, reply = await delete("mine", f"shared/{folder}/bobs.csv")
     assert code == 403
+
+
+# ----- errors ---------------------------------------------------------------------------
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("datalake_overrides", "words"),
+    [
+        ({"bucket": "no-such-bucket-here"}, "bucket no-such-bucket-here does not exist"),
+        ({"secret_access_key": "not-the-secret"}, "rejected the credentials"),
+        ({"endpoint_url": f"http://127.0.0.1:{closed_port()}"}, "does not answer"),
+    ],
+    indirect=["datalake_overrides"],
+)
+async def test_listing_says_what_is_wrong_with_s3(jp_fetch, words):
+    code, reply = await call(jp_fetch, "objects", params={"area": "shared", "prefix": ""})
+    assert code == 503, reply
+    assert words in reply["message"]
