@@ -107,6 +107,10 @@ test.describe('Data lake browser', () => {
       found.getByRole('button', { name: 'Delete colleague.csv' })
     ).toHaveCount(0);
 
+    // For the README: the browser two folders deep, with the pointer off the rows.
+    await page.mouse.move(0, 0);
+    await browser.screenshot({ path: '../docs/images/lake-browser.png' });
+
     await found
       .getByRole('button', { name: 'Download colleague.csv to home' })
       .click();
