@@ -290,7 +290,16 @@ def stop_lab(process: subprocess.Popen[bytes]) -> None:
 
 
 def http_get(url: str, token: str, timeout: float = 10.0) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+    return http_call(url, token, timeout=timeout)
+
+
+def http_call(
+    url: str, token: str, method: str = "GET", body: object = None, timeout: float = 10.0
+) -> tuple[int, bytes]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Authorization": f"token {token}"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read()
@@ -338,28 +347,78 @@ def _log_hint(log_path: Path | None, lines: int = 30) -> str:
 # --------------------------------------------------------------------------- modes
 
 
-def run_check(base_url: str, token: str) -> bool:
+def run_check(base_url: str, token: str, home: Path) -> bool:
+    """What a first-time user does: the panel's status, the shared area, and a file sent to
+    the lake and back; each must work against the demo's S3 server."""
     status, _ = http_get(f"{base_url}/lab", token)
     print(f"GET /lab -> {status}", flush=True)
     if status != 200:
         return False
     status, body = http_get(f"{base_url}/datalake/status", token)
     print(f"GET /datalake/status -> {status}", flush=True)
-    if status == 404:
-        print(
-            "note: /datalake/status is not served; is the jupyterlab-datalake server extension installed?",
-            flush=True,
-        )
-        return True
-    if status != 200:
+    if status != 200 or json.loads(body)["connection"]["state"] != "ok":
         print(body.decode(errors="replace"), flush=True)
         return False
-    try:
-        print(json.dumps(json.loads(body), indent=2), flush=True)
-    except json.JSONDecodeError:
-        print(f"expected JSON, got: {body[:500]!r}", flush=True)
+    status, body = http_get(f"{base_url}/datalake/objects?area=shared&prefix=", token)
+    listing = json.loads(body) if status == 200 else {}
+    print(
+        f"GET /datalake/objects?area=shared -> {status}: "
+        f"{[f['name'] for f in listing.get('folders', [])]}",
+        flush=True,
+    )
+    if not listing.get("folders"):
         return False
-    return True
+    return check_round_trip(base_url, token, home)
+
+
+def check_round_trip(base_url: str, token: str, home: Path) -> bool:
+    """Send the sample CSV to the user's area, then download it into home under a new name:
+    the copy must equal the original, and is removed so the demo home stays as it was."""
+    source = "data/sales_data.csv"
+    sent = run_transfer(
+        base_url,
+        token,
+        {"sources": [source], "area": "mine", "prefix": "demo-check", "conflict": "overwrite"},
+    )
+    if sent is None:
+        return False
+    received = run_transfer(
+        base_url,
+        token,
+        {
+            "direction": "download",
+            "area": "mine",
+            "sources": [sent["destination"]],
+            "destination": "",
+            "conflict": "rename",
+        },
+    )
+    if received is None:
+        return False
+    copy = home / received["destination"]
+    same = copy.read_bytes() == (home / source).read_bytes()
+    print(f"{copy.name} equals {source}: {same}", flush=True)
+    copy.unlink()
+    return same
+
+
+def run_transfer(base_url: str, token: str, request: dict) -> dict | None:
+    status, body = http_call(f"{base_url}/datalake/transfers", token, "POST", request)
+    if status != 201:
+        print(f"POST /datalake/transfers -> {status}: {body.decode(errors='replace')}")
+        return None
+    transfer = json.loads(body)
+    deadline = time.monotonic() + 60
+    while transfer["state"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        _, body = http_get(f"{base_url}/datalake/transfers/{transfer['id']}", token)
+        transfer = json.loads(body)
+    print(
+        f"{transfer['direction']} {transfer['sources']} -> {transfer['destination']}: "
+        f"{transfer['state']} {transfer['message'] or ''}",
+        flush=True,
+    )
+    return transfer if transfer["state"] == "done" else None
 
 
 def supervise(process: subprocess.Popen[bytes], log_path: Path | None) -> int:
@@ -432,7 +491,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         wait_for_lab(lab, base_url, token, args.timeout, log_path)
 
         if args.check:
-            return 0 if run_check(base_url, token) else 1
+            return 0 if run_check(base_url, token, home) else 1
         print_banner(f"{base_url}/lab?token={token}", endpoint, home, args.quota, log_path)
         return supervise(lab, log_path)
     except StopRequested:
