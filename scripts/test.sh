@@ -37,6 +37,10 @@ step "pytest"
 # The suite may stop and restart the gateway; it leaves the cluster to the trap above.
 DATALAKE_KEEP_RGW=1 python -m pytest
 
+step "demo check (the README's first command, with its own S3 server)"
+# Against moto, as the demo runs: a status, a listing, and a file to the lake and back.
+python demo/demo.py --check --port 8897 --home "$(mktemp -d)/home"
+
 step "UI tests (Galata, Chromium)"
 (cd ui-tests && jlpm install >/dev/null && jlpm playwright test)
 
