@@ -16,17 +16,9 @@ const { chromium } = require(
 
 async function main() {
   const [url, token, folder, repeat] = process.argv.slice(2);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run'
-    ]
-  });
+  const browser = await chromium.launch(
+    require(path.join(__dirname, '..', 'ui-tests', 'chromium-options.js'))
+  );
   const page = await browser.newPage({
     viewport: { width: 1400, height: 900 }
   });

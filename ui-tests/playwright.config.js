@@ -33,17 +33,7 @@ module.exports = {
   timeout: 120 * 1000,
   use: {
     ...baseConfig.use,
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run'
-      ]
-    },
+    launchOptions: require('./chromium-options'),
     video: 'off',
     trace: 'off'
   },
