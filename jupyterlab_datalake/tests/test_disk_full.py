@@ -1,11 +1,13 @@
 """A save that fails because the disk is full: a clear 507, nothing lost, and saving again
-works once space is freed. The home is a real 4 MiB tmpfs, filled for real."""
+works once space is freed; a download that would not fit is refused before it starts. The
+home is a real 4 MiB tmpfs, filled for real."""
 
 from __future__ import annotations
 
 import errno
 import json
 import os
+import uuid
 
 import pytest
 from tornado.httpclient import HTTPClientError
@@ -87,3 +89,19 @@ async def test_space_refuses_paths_outside_the_file_browser(jp_fetch):
     with pytest.raises(HTTPClientError) as info:
         await jp_fetch("datalake", "space", params={"path": "../../etc/passwd"})
     assert info.value.code == 404
+
+
+async def test_a_download_larger_than_the_free_space_is_refused(jp_fetch, jp_root_dir, s3_client):
+    key = f"shared/t-{uuid.uuid4().hex[:10]}/big.bin"
+    s3_client.put_object(Bucket="datalake", Key=key, Body=os.urandom(6 * 1024**2))
+    body = {"direction": "download", "area": "shared", "sources": [key], "destination": ""}
+    try:
+        with pytest.raises(HTTPClientError) as err:
+            await jp_fetch("datalake", "transfers", method="POST", body=json.dumps(body))
+    finally:
+        s3_client.delete_object(Bucket="datalake", Key=key)
+    assert err.value.code == 507
+    message = json.loads(err.value.response.body)["message"]
+    assert message.startswith("Not enough space in your home: " + key + " takes 6.0 MiB")
+    assert "short" in message and message.endswith("Nothing was downloaded.")
+    assert not (jp_root_dir / "big.bin").exists()
