@@ -5,6 +5,7 @@ when a transfer is cancelled, loses S3, or its source changes."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -434,28 +435,33 @@ async def test_source_changed_mid_upload_fails_and_leaves_nothing(
     assert keys_under(s3_client, f"shared/{prefix}/") == []
 
 
-CRASHING_SERVER = textwrap.dedent(
+STOPPING_SERVER = textwrap.dedent(
     """
     import sys, time
     from jupyterlab_datalake.config import DataLake
     from jupyterlab_datalake.lake import Lake
     from jupyterlab_datalake.transfers import TransferManager
-    settings = DataLake(**dict(a.split("=", 1) for a in sys.argv[2:])).resolve()
+    direction, where, end = sys.argv[1:4]
+    settings = DataLake(**dict(a.split("=", 1) for a in sys.argv[4:])).resolve()
     manager = TransferManager(settings, Lake(settings))
-    transfer = manager.start(manager.plan(["big.bin"], "shared", sys.argv[1], "ask"))
+    if direction == "upload":
+        plan = manager.plan(["big.bin"], "shared", where, "ask")
+    else:
+        plan = manager.downloads.plan([where], "shared", "", "ask")
+    transfer = manager.start(plan)
     while manager.get(transfer["id"])["bytes_done"] == 0:
         time.sleep(0.01)
     print("running", flush=True)
+    if end == "exit":
+        sys.exit(0)  # as the server does when stopped: atexit hooks run
     time.sleep(600)
     """
 )
 
 
-def test_server_killed_mid_transfer_shows_failed_and_aborts_its_upload(
-    home, prefix, s3_client, s3_server, tmp_path
-):
-    data = write(home / "big.bin", os.urandom(30 * MiB)).read_bytes()
-    config = {
+@pytest.fixture
+def server_config(home, s3_server) -> dict:
+    return {
         "endpoint_url": s3_server["AWS_ENDPOINT_URL_S3"],
         "access_key_id": s3_server["AWS_ACCESS_KEY_ID"],
         "secret_access_key": s3_server["AWS_SECRET_ACCESS_KEY"],
@@ -465,21 +471,45 @@ def test_server_killed_mid_transfer_shows_failed_and_aborts_its_upload(
         "part_size": "5Mi",
         "transfer_bandwidth": "8Mi",
     }
+
+
+def run_server_until(config: dict, direction: str, where: str, end: str) -> int:
+    """Start a transfer in another process, wait until bytes move, then end that process by
+    SIGKILL ("kill") or by a normal exit ("exit"); its exit status."""
+    args = [direction, where, end, *(f"{k}={v}" for k, v in config.items())]
     child = subprocess.Popen(
-        [sys.executable, "-c", CRASHING_SERVER, prefix, *(f"{k}={v}" for k, v in config.items())],
-        stdout=subprocess.PIPE,
-        text=True,
+        [sys.executable, "-c", STOPPING_SERVER, *args], stdout=subprocess.PIPE, text=True
     )
     try:
         assert child.stdout.readline().strip() == "running"
-        assert len(open_uploads(s3_client, f"shared/{prefix}/")) == 1
+        if end == "kill":
+            child.send_signal(signal.SIGKILL)
+        return child.wait(timeout=60)
     finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
+        if child.poll() is None:
+            child.kill()
+            child.wait()
 
+
+@contextlib.contextmanager
+def restarted(config: dict):
+    """The next server: a new manager reading the journal the last one left."""
     settings = DataLake(**config).resolve()
     manager = TransferManager(settings, Lake(settings))
     try:
+        yield manager
+    finally:
+        manager.shutdown()
+
+
+def test_server_killed_mid_transfer_shows_failed_and_aborts_its_upload(
+    home, prefix, s3_client, server_config
+):
+    data = write(home / "big.bin", os.urandom(30 * MiB)).read_bytes()
+    run_server_until(server_config, "upload", prefix, "kill")
+    assert len(open_uploads(s3_client, f"shared/{prefix}/")) == 1
+
+    with restarted(server_config) as manager:
         [listed] = manager.list()
         assert listed["state"] == "failed"
         assert "server stopped" in listed["message"]
@@ -492,8 +522,30 @@ def test_server_killed_mid_transfer_shows_failed_and_aborts_its_upload(
             time.sleep(0.05)
         assert manager.get(listed["id"])["state"] == "done"
         assert read_object(s3_client, f"shared/{prefix}/big.bin") == data
-    finally:
-        manager.shutdown()
+
+
+def test_server_stopped_mid_transfer_aborts_its_upload_before_exiting(
+    home, prefix, s3_client, server_config
+):
+    write(home / "big.bin", os.urandom(30 * MiB))
+    assert run_server_until(server_config, "upload", prefix, "exit") == 0
+    # Aborted by the stopping server itself, not left for the next one.
+    assert open_uploads(s3_client, f"shared/{prefix}/") == []
+    with restarted(server_config) as manager:
+        [listed] = manager.list()
+        assert listed["state"] == "failed" and "server stopped" in listed["message"]
+
+
+def test_server_killed_mid_download_leaves_no_partial_file(home, prefix, s3_client, server_config):
+    key = f"shared/{prefix}/big.bin"
+    s3_client.put_object(Bucket="datalake", Key=key, Body=os.urandom(30 * MiB))
+    run_server_until(server_config, "download", key, "kill")
+    [partial] = [p for p in home.iterdir() if p.name.endswith(".datalake-part")]
+    with restarted(server_config) as manager:
+        assert not partial.exists()
+        assert not (home / "big.bin").exists()
+        [listed] = manager.list()
+        assert listed["state"] == "failed"
 
 
 @pytest.mark.parametrize("datalake_overrides", [{"endpoint_url": None}], indirect=True)
