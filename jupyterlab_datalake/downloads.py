@@ -111,46 +111,40 @@ class Downloader:
             _check_file_name(name, key)
             return [Item(key, shown(name), head["ContentLength"], path=os.path.join(folder, name))]
         items = [Item(key, shown(name), 0, path=os.path.join(folder, name), marker=True)]
-        request = {"Bucket": self.settings.bucket, "Prefix": key}
-        while True:
-            page = self._call(self.manager.lake.client.list_objects_v2, **request)
-            for obj in page.get("Contents", []):
-                rel = obj["Key"][len(key) :]
-                if not rel:
-                    continue
-                parts = rel.rstrip("/").split("/")
-                target = "/".join([name, *parts])
-                problem = _bad_parts(parts)
-                if problem:
-                    items.append(
-                        Item(obj["Key"], "", 0, state="skipped", message=f"Skipped: {problem}.")
-                    )
-                elif rel.endswith("/"):
-                    items.append(
-                        Item(
-                            obj["Key"],
-                            shown(target),
-                            0,
-                            path=os.path.join(folder, target),
-                            marker=True,
-                        )
-                    )
-                else:
-                    items.append(
-                        Item(
-                            obj["Key"],
-                            shown(target),
-                            obj["Size"],
-                            path=os.path.join(folder, target),
-                        )
-                    )
+        for obj in self.manager.lake.objects_under(key):
             if len(items) > MAX_FILES:
                 raise Refused(
                     400, f"More than {MAX_FILES:,} objects; download the folders one at a time."
                 )
-            if not page.get("IsTruncated"):
-                break
-            request["ContinuationToken"] = page["NextContinuationToken"]
+            rel = obj["Key"][len(key) :]
+            if not rel:
+                continue
+            parts = rel.rstrip("/").split("/")
+            target = "/".join([name, *parts])
+            problem = _bad_parts(parts)
+            if problem:
+                items.append(
+                    Item(obj["Key"], "", 0, state="skipped", message=f"Skipped: {problem}.")
+                )
+            elif rel.endswith("/"):
+                items.append(
+                    Item(
+                        obj["Key"],
+                        shown(target),
+                        0,
+                        path=os.path.join(folder, target),
+                        marker=True,
+                    )
+                )
+            else:
+                items.append(
+                    Item(
+                        obj["Key"],
+                        shown(target),
+                        obj["Size"],
+                        path=os.path.join(folder, target),
+                    )
+                )
         if len(items) == 1:
             raise Refused(404, f"{key} is empty or not in the data lake (any more).")
         return items

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, TypeVar
@@ -136,6 +137,17 @@ class Lake:
                 else ""
             )
             raise LakeError(self.classify(err), code) from err
+
+    def objects_under(self, prefix: str) -> Iterator[dict[str, Any]]:
+        """Every object whose key starts with ``prefix``, page after page of ListObjectsV2, so
+        that no more than one page is held at a time; failures as LakeError."""
+        request = {"Bucket": self.settings.bucket, "Prefix": prefix}
+        while True:
+            page = self.translated(self.client.list_objects_v2, **request)
+            yield from page.get("Contents", [])
+            if not page.get("IsTruncated"):
+                return
+            request["ContinuationToken"] = page["NextContinuationToken"]
 
     def check_configured(self) -> Connection | None:
         """Why the bucket cannot be used without asking it, or None when settings are complete."""

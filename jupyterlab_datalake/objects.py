@@ -83,7 +83,9 @@ class Objects:
         delete it: anything in their own area, and in shared/ what they uploaded."""
         if not isinstance(keys, list) or len(keys) > MAX_INFO_KEYS:
             raise Refused(400, f"Ask about 1 to {MAX_INFO_KEYS} keys at a time.")
-        keys = [key_in_area(self.settings, area, k) for k in keys]
+        return self._infos(area, [key_in_area(self.settings, area, k) for k in keys])
+
+    def _infos(self, area: str, keys: list[str]) -> list[dict[str, Any]]:
         with ThreadPoolExecutor(HEAD_CONCURRENCY, thread_name_prefix="datalake-head") as pool:
             return list(pool.map(lambda k: self._info(area, k), keys))
 
@@ -139,18 +141,12 @@ class Objects:
         if not key.endswith("/"):
             yield key
             return
-        request = {"Bucket": self.settings.bucket, "Prefix": key}
-        while True:
-            page = self._call(self.lake.client.list_objects_v2, **request)
-            yield from (o["Key"] for o in page.get("Contents", []))
-            if not page.get("IsTruncated"):
-                return
-            request["ContinuationToken"] = page["NextContinuationToken"]
+        yield from (o["Key"] for o in self.lake.objects_under(key))
 
     def _check_own(self, keys: list[str]) -> None:
-        with ThreadPoolExecutor(HEAD_CONCURRENCY, thread_name_prefix="datalake-head") as pool:
-            infos = list(pool.map(lambda k: self._info("shared", k), keys))
-        others = [i for i in infos if not i.get("missing") and not i["can_delete"]]
+        others = [
+            i for i in self._infos("shared", keys) if not i.get("missing") and not i["can_delete"]
+        ]
         if others:
             first = others[0]
             who = first.get("uploader") or "someone without uploader metadata"

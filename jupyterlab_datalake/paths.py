@@ -4,7 +4,10 @@ to and from the data lake."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # How many "name (n)" candidates are tried before giving up on finding a free name.
 MAX_SUFFIX = 10_000
@@ -13,6 +16,19 @@ MAX_SUFFIX = 10_000
 def is_within(path: str, root: str) -> bool:
     """Whether ``path`` is ``root`` or below it; both must be normalised the same way."""
     return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def overlap(entries: Sequence[T], path: Callable[[T], str]) -> tuple[T, T, bool] | None:
+    """The first two entries that name the same path (True) or one inside the other (False,
+    inner first), for requests that must act on each path once."""
+    for i, a in enumerate(entries):
+        for b in entries[i + 1 :]:
+            if path(a) == path(b):
+                return a, b, True
+            for inner, outer in ((a, b), (b, a)):
+                if is_within(path(inner), path(outer)):
+                    return inner, outer, False
+    return None
 
 
 def split_ext(name: str) -> tuple[str, str]:

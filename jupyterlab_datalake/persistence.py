@@ -31,7 +31,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .paths import candidates, is_within
+from .paths import candidates, is_within, overlap
 from .scan import scan
 from .usage import shortfall
 
@@ -627,17 +627,15 @@ def _check_link(asked: str, path: str, home_real: str, watched_real: list[str], 
 
 
 def _check_overlaps(sources: list[_Source]) -> None:
-    for i, a in enumerate(sources):
-        for b in sources[i + 1 :]:
-            if a.path == b.path:
-                raise RescueError(400, f"{b.asked} is listed twice; nothing was moved.")
-            for inner, outer in ((a, b), (b, a)):
-                if is_within(inner.path, outer.path):
-                    raise RescueError(
-                        400,
-                        f"{inner.asked} is inside {outer.asked}, which is rescued too; "
-                        "nothing was moved.",
-                    )
+    found = overlap(sources, lambda s: s.path)
+    if found is None:
+        return
+    inner, outer, same = found
+    if same:
+        raise RescueError(400, f"{outer.asked} is listed twice; nothing was moved.")
+    raise RescueError(
+        400, f"{inner.asked} is inside {outer.asked}, which is rescued too; nothing was moved."
+    )
 
 
 def _check_space(

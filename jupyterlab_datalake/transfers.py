@@ -40,7 +40,7 @@ from .config import Settings
 from .downloads import Downloader
 from .keys import Refused, area_prefix, check_key, check_name, clean_prefix, content_type
 from .lake import Lake, LakeError, multipart_etag, part_size_for
-from .paths import candidates, is_within
+from .paths import candidates, is_within, overlap
 from .records import (
     ACTIVE,
     BROWSER_STOPPED,
@@ -331,19 +331,11 @@ class TransferManager:
                 yield Item(shown, "", 0, path=path, state="skipped", message=f"Skipped: {kind}.")
 
     def _mark_existing(self, src: _Source, base: str, items: list[Item]) -> None:
-        client = self.lake.client
         if not src.is_dir:
             item = items[0]
             item.exists = self._exists(item.destination)
             return
-        found: set[str] = set()
-        request = {"Bucket": self.settings.bucket, "Prefix": f"{base}{src.name}/"}
-        while True:
-            page = self._call(client.list_objects_v2, **request)
-            found.update(o["Key"] for o in page.get("Contents", []))
-            if not page.get("IsTruncated"):
-                break
-            request["ContinuationToken"] = page["NextContinuationToken"]
+        found = {o["Key"] for o in self.lake.objects_under(f"{base}{src.name}/")}
         for item in items:
             item.exists = item.destination in found
 
@@ -804,13 +796,13 @@ def _check_readable(path: str, asked: str) -> None:
 
 
 def _check_overlaps(sources: list[_Source]) -> None:
-    for i, a in enumerate(sources):
-        for b in sources[i + 1 :]:
-            if a.path == b.path:
-                raise Refused(400, f"{b.asked} is listed twice; nothing was started.")
-            for inner, outer in ((a, b), (b, a)):
-                if is_within(inner.path, outer.path):
-                    raise Refused(400, f"{inner.asked} is inside {outer.asked}; pick one of them.")
+    found = overlap(sources, lambda s: s.path)
+    if found is None:
+        return
+    inner, outer, same = found
+    if same:
+        raise Refused(400, f"{outer.asked} is listed twice; nothing was started.")
+    raise Refused(400, f"{inner.asked} is inside {outer.asked}; pick one of them.")
 
 
 def _walk(root: str, shown: str) -> Iterator[tuple[str, str, int]]:
