@@ -4,12 +4,15 @@ UploadPart of the open multipart upload. The server holds one part at a time.
 
 Parts must arrive in order, so that the SHA-256 of the whole file can be computed on the way
 and stored in the metadata, as for uploads from home. A browser that stops sending (closed
-tab, lost network) leaves an upload that is aborted after BROWSER_IDLE seconds.
+tab, lost network) leaves an upload that a timer of the server aborts after BROWSER_IDLE
+seconds, whether or not anyone looks at the list of transfers: open parts cost the bucket
+space that no listing shows.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,14 +20,20 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .keys import Refused, area_prefix, check_key, check_name, clean_prefix, content_type
-from .lake import multipart_etag, part_size_for
+from .lake import MAX_OBJECT_SIZE, LakeError, multipart_etag, part_size_for
 from .paths import candidates
 from .records import Item, Stop, Transfer, check_policy, new_id
 
 if TYPE_CHECKING:
     from .transfers import TransferManager
 
+log = logging.getLogger(__name__)
+
 BROWSER_IDLE = 120.0
+ABANDONED = (
+    "Your browser stopped sending this file (the tab was closed or reloaded, or the network "
+    "dropped); nothing partial was left. Upload it again."
+)
 
 
 @dataclass
@@ -43,6 +52,7 @@ class BrowserUploads:
         self.manager = manager
         self.settings = manager.settings
         self._open: dict[str, _Open] = {}
+        self._sweeper: threading.Thread | None = None
 
     def _call(self, func, *args, **kwargs):
         return self.manager.lake.translated(func, *args, **kwargs)
@@ -53,6 +63,10 @@ class BrowserUploads:
             raise Refused(400, f"{name!r} is not a file name.")
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise Refused(400, 'Expected "size": the size of the file in bytes.')
+        if size > MAX_OBJECT_SIZE:
+            raise Refused(
+                400, f"{name} is larger than 5 TiB, the most one object in the data lake can hold."
+            )
         check_name(name, "The file")
         folder = clean_prefix(prefix)
         base = area_prefix(self.settings, area) + (folder + "/" if folder else "")
@@ -96,6 +110,7 @@ class BrowserUploads:
             item.state = transfer.state = "running"
             transfer.started = time.time()
             self._open[transfer.id] = _Open(part_size)
+            self._watch()
         self.manager._write_journal()
         return {**transfer.public(items=True), "part_size": part_size}
 
@@ -110,10 +125,13 @@ class BrowserUploads:
         transfer = self.manager._find(transfer_id)
         state = self._open.get(transfer_id)
         if transfer.origin != "browser" or state is None or transfer.state != "running":
-            raise Refused(
-                409, f"The upload {transfer_id} is {transfer.state}; it takes no more parts."
-            )
+            raise self._ended(transfer)
         return transfer, state
+
+    @staticmethod
+    def _ended(transfer: Transfer) -> Refused:
+        state = "cancelled" if transfer.cancel.is_set() else transfer.state
+        return Refused(409, f"The upload {transfer.id} is {state}; it takes no more parts.")
 
     def part(self, transfer_id: str, number: int, data: bytes) -> dict[str, Any]:
         transfer, state = self._running(transfer_id)
@@ -130,9 +148,18 @@ class BrowserUploads:
                     f"{min(state.part_size, left)}.",
                 )
             state.last_seen = time.monotonic()
-            self.manager.bandwidth.take(len(data), transfer.cancel)
             digest = hashlib.md5(data).digest()
-            self.manager.send_part(transfer, item, number, data, digest)
+            try:
+                self.manager.bandwidth.take(len(data), transfer.cancel)
+                self.manager.send_part(transfer, item, number, data, digest)
+            except (Stop, LakeError) as err:
+                # A cancel that came while this part was on its way aborted the upload under
+                # it: that is the answer, not the NoSuchUpload S3 then gives.
+                if transfer.cancel.is_set():
+                    raise self._ended(transfer) from err
+                raise
+            if transfer.cancel.is_set():
+                raise self._ended(transfer)
             state.sha.update(data)
             state.md5s.append(digest)
         return transfer.public()
@@ -207,8 +234,32 @@ class BrowserUploads:
         """Uploads whose browser has not sent a part for BROWSER_IDLE seconds."""
         now = time.monotonic()
         stale = [t for t, s in list(self._open.items()) if now - s.last_seen > BROWSER_IDLE]
-        # Popped here, so that the next listing does not hand them out again.
+        # Popped here, so that the next sweep does not hand them out again.
         return [self.manager._transfers[t] for t in stale if self._open.pop(t, None)]
+
+    def _watch(self) -> None:
+        """Start the sweeper with the first upload; it ends once none is open."""
+        if self._sweeper is None or not self._sweeper.is_alive():
+            self._sweeper = threading.Thread(
+                target=self._sweep, name="datalake-browser-sweeper", daemon=True
+            )
+            self._sweeper.start()
+
+    def _sweep(self) -> None:
+        while True:
+            # Read each time, so that the idle limit can be lowered (tests do).
+            time.sleep(min(BROWSER_IDLE / 4, 30.0))
+            for transfer in self.abandoned():
+                try:
+                    self.cancel(transfer, ABANDONED, "failed")
+                except Exception:  # S3 down: the abort is journaled and retried later
+                    log.warning(
+                        "jupyterlab-datalake: abort of abandoned upload failed", exc_info=True
+                    )
+            with self.manager._lock:
+                if not self._open:
+                    self._sweeper = None
+                    return
 
 
 __all__ = ["BrowserUploads"]

@@ -221,6 +221,8 @@ class Lake:
 
 
 MAX_PARTS = 10_000
+# The largest object S3 stores (MinIO and Ceph take the same limit).
+MAX_OBJECT_SIZE = 5 * 1024**4
 
 
 def part_size_for(size: int, base: int) -> int:

@@ -90,18 +90,24 @@ class Objects:
             return list(pool.map(lambda k: self._info(area, k), keys))
 
     def _info(self, area: str, key: str) -> dict[str, Any]:
-        if key.endswith("/"):
-            return {"key": key, "folder": True, "uploader": None, "can_delete": area == "mine"}
+        folder = key.endswith("/")
         try:
             head = self._call(self.lake.client.head_object, Bucket=self.settings.bucket, Key=key)
         except LakeError as err:
-            if err.not_found:
-                return {"key": key, "missing": True, "can_delete": False}
-            raise
+            if not err.not_found:
+                raise
+            if folder:
+                # A folder that only exists as the prefix of its objects has no marker and so
+                # no metadata: who may delete it is decided object by object.
+                return {"key": key, "folder": True, "uploader": None, "can_delete": area == "mine"}
+            return {"key": key, "missing": True, "can_delete": False}
+        # An empty folder's marker ("name/") is an object like any other, with the uploader
+        # the transfer wrote into its metadata.
         meta = head.get("Metadata", {})
         uploader = meta.get("uploader")
         return {
             "key": key,
+            **({"folder": True} if folder else {}),
             "size": head.get("ContentLength"),
             "last_modified": head["LastModified"].timestamp() if "LastModified" in head else None,
             "content_type": head.get("ContentType"),
@@ -120,8 +126,18 @@ class Objects:
             raise Refused(400, 'Expected "keys": a list of keys to delete.')
         keys = [key_in_area(self.settings, area, k) for k in keys]
         targets = list(dict.fromkeys(t for k in keys for t in self._expand(k)))
+        # DeleteObjects reports a key that is not there as deleted; HeadObject tells, so that
+        # the reply counts only what was really removed. A folder's listing holds only keys
+        # that exist; in shared/ every key is looked at anyway, for its uploader.
+        plain = {k for k in keys if not k.endswith("/")}
+        infos = self._infos(
+            area, targets if area == "shared" else [t for t in targets if t in plain]
+        )
+        missing = [i["key"] for i in infos if i.get("missing")]
         if area == "shared":
-            self._check_own(targets)
+            self._check_own(infos)
+        gone = set(missing)
+        targets = [t for t in targets if t not in gone]
         deleted, failed = 0, []
         for start in range(0, len(targets), DELETE_BATCH):
             batch = targets[start : start + DELETE_BATCH]
@@ -135,7 +151,7 @@ class Objects:
                 {"key": e["Key"], "message": e.get("Message") or e["Code"]} for e in errors
             )
             deleted += len(batch) - len(errors)
-        return {"deleted": deleted, "failed": failed}
+        return {"deleted": deleted, "failed": failed, "missing": missing}
 
     def _expand(self, key: str) -> Iterator[str]:
         if not key.endswith("/"):
@@ -143,10 +159,8 @@ class Objects:
             return
         yield from (o["Key"] for o in self.lake.objects_under(key))
 
-    def _check_own(self, keys: list[str]) -> None:
-        others = [
-            i for i in self._infos("shared", keys) if not i.get("missing") and not i["can_delete"]
-        ]
+    def _check_own(self, infos: list[dict[str, Any]]) -> None:
+        others = [i for i in infos if not i.get("missing") and not i["can_delete"]]
         if others:
             first = others[0]
             who = first.get("uploader") or "someone without uploader metadata"

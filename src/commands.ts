@@ -463,8 +463,14 @@ export function lakeActions(options: ILakeActionsOptions): ILakeActions {
         return;
       }
       try {
-        const { deleted, failed } = await model.delete(keys, area);
-        if (failed.length > 0) {
+        const { deleted, failed, missing } = await model.delete(keys, area);
+        if (deleted === 0 && failed.length === 0 && missing.length > 0) {
+          // Someone else deleted it first: say so rather than claim a deletion.
+          Notification.info(
+            trans.__('%1 was not in the data lake any more.', name),
+            { autoClose: 3000 }
+          );
+        } else if (failed.length > 0) {
           Notification.warning(
             trans.__(
               'Deleted %1 objects; these could not be deleted: %2',

@@ -303,6 +303,8 @@ export interface IObjectInfo {
 export interface IDeleteResult {
   deleted: number;
   failed: { key: string; message: string }[];
+  /** Keys that were not in the data lake (any more): nothing to delete. */
+  missing: string[];
 }
 
 /** Body of `POST /datalake/uploads`: a file from the user's computer. */

@@ -131,7 +131,8 @@ export class FakeLake {
     ),
     deleteObjects: jest.fn(async (area: Area, keys: string[]) => ({
       deleted: keys.length,
-      failed: []
+      failed: [],
+      missing: []
     })),
     downloadUrl: (area: Area, key: string) =>
       `/download?area=${area}&key=${key}`,
