@@ -258,14 +258,14 @@ export class DataLakeAPI {
   }
 
   /**
-   * A URL that streams an object to the user's computer; for an `<a download>` or
-   * `window.open`, which cannot send the token header, so the token goes in the query.
+   * A URL that streams an object to the user's computer, for an `<a download>`. Such a link
+   * cannot send the token header, and it needs none: the web browser sends the Jupyter
+   * server's login cookie with this same-origin GET, as it does for JupyterLab's own
+   * `/files/`. The token stays out of the URL, because URLs end up in server and proxy logs
+   * and in the browser's download history.
    */
   downloadUrl(area: Area, key: string): string {
     const params = new URLSearchParams({ area, key });
-    if (this._settings.token) {
-      params.set('token', this._settings.token);
-    }
     return (
       URLExt.join(this._settings.baseUrl, API_NAMESPACE, 'objects/download') +
       `?${params}`

@@ -80,4 +80,23 @@ describe('DataLakeAPI', () => {
       status: 0
     });
   });
+
+  it('builds download links that never carry the server token', () => {
+    // The web browser authenticates the link with the login cookie; a token in a URL
+    // would end up in the server's log and the browser's download history.
+    const settings = ServerConnection.makeSettings({
+      baseUrl: 'http://localhost:8888/user/ada/',
+      token: 'secret-server-token'
+    });
+    const url = new URL(
+      new DataLakeAPI(settings).downloadUrl('shared', 'shared/q3/a&b.csv')
+    );
+    expect(url.origin + url.pathname).toBe(
+      'http://localhost:8888/user/ada/datalake/objects/download'
+    );
+    expect(url.search).toBe(
+      '?' + new URLSearchParams({ area: 'shared', key: 'shared/q3/a&b.csv' })
+    );
+    expect(url.href).not.toContain('secret-server-token');
+  });
 });
