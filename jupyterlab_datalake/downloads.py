@@ -2,6 +2,10 @@
 to a hidden temporary file in the destination folder, and put in place only once complete
 and verified, so that home never holds a partial file under the real name.
 
+Every folder and file is reached from home's descriptor, one component at a time, without
+following links (safefs): a symbolic link in home, there at planning or swapped in while the
+download runs, is refused with a message naming it, and nothing is written through it.
+
 The transfer manager runs them like uploads: same list, progress, cancel, retry and journal.
 """
 
@@ -11,9 +15,11 @@ import contextlib
 import errno
 import hashlib
 import os
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from . import safefs
 from .keys import Refused, key_in_area
 from .lake import LakeError
 from .paths import candidates, is_within
@@ -36,6 +42,8 @@ class Downloader:
         # call once home has changed; the service connects both to the usage monitor.
         self.used: Callable[[], int | None] = lambda: None
         self.home_changed: Callable[[], None] = lambda: None
+        # Home as the file browser shows it, to name a link found on the way.
+        self.shown_home = safefs.shown(manager.home, manager.root)
 
     def _call(self, func, *args, **kwargs):
         return self.manager.lake.translated(func, *args, **kwargs)
@@ -44,27 +52,35 @@ class Downloader:
 
     def plan(self, keys: list[str], area: str, destination: str, conflict: str) -> Transfer:
         check_policy(conflict)
-        folder_path, shown_folder = self._destination(destination)
-        keys = [key_in_area(self.settings, area, k) for k in keys]
-        tops: dict[str, list[Item]] = {}
-        for key in keys:
-            name = key.rstrip("/").rsplit("/", 1)[-1]
-            if name in tops:
-                raise Refused(
-                    400, f"Two of the keys would both become {name}; download them separately."
+        with self._destination(destination) as (home_fd, folder_fd, folder_path, shown_folder):
+            keys = [key_in_area(self.settings, area, k) for k in keys]
+            tops: dict[str, list[Item]] = {}
+            for key in keys:
+                name = key.rstrip("/").rsplit("/", 1)[-1]
+                if name in tops:
+                    raise Refused(
+                        400, f"Two of the keys would both become {name}; download them separately."
+                    )
+                tops[name] = self._items(key, name, folder_path, shown_folder)
+            items = [i for own in tops.values() for i in own]
+            # Keeping both renames a clashing top-level name as a whole: nothing below it is
+            # looked at. Otherwise every file is, and every folder on its way.
+            renaming = conflict == "rename"
+            try:
+                self._mark_existing(
+                    home_fd, [own[0] for own in tops.values()] if renaming else items, not renaming
                 )
-            tops[name] = self._items(key, name, folder_path, shown_folder)
-        items = [i for own in tops.values() for i in own]
-        for item in items:
-            item.exists = os.path.lexists(item.path)
-        if conflict == "rename":
-            for name, own in tops.items():
-                self._rename(name, own, folder_path, shown_folder)
-        elif conflict == "skip":
-            for item in items:
-                if item.exists:
-                    item.state, item.message = "skipped", "Skipped: it exists in your home already."
-        self._check_space(items, folder_path, keys)
+            except safefs.Unsafe as err:
+                raise Refused(err.status, f"{err} Nothing was downloaded.") from err
+            if conflict == "rename":
+                for name, own in tops.items():
+                    self._rename(name, own, folder_fd, folder_path, shown_folder)
+            elif conflict == "skip":
+                for item in items:
+                    if item.exists:
+                        item.state = "skipped"
+                        item.message = "Skipped: it exists in your home already."
+            self._check_space(items, home_fd, folder_fd, keys)
         single = next(iter(tops.values())) if len(tops) == 1 else None
         return Transfer(
             id=new_id(),
@@ -78,22 +94,38 @@ class Downloader:
             items=items,
         )
 
-    def _destination(self, destination: object) -> tuple[str, str]:
-        """The folder in home that files are downloaded into: its real path, and its path as
-        the file browser shows it."""
+    @contextlib.contextmanager
+    def _destination(self, destination: object) -> Iterator[tuple[int, int, str, str]]:
+        """The folder in home that files are downloaded into, reached from home without
+        following links: descriptors of home and of the folder, its path, and its path as the
+        file browser shows it."""
         if not isinstance(destination, str):
             raise Refused(400, 'Expected "destination": a folder in your home.')
         shown = destination.strip("/")
-        real = os.path.realpath(os.path.join(self.manager.root, shown))
-        if not is_within(real, self.manager.home):
+        home = self.manager.home
+        path = os.path.normpath(os.path.join(self.manager.root, shown))
+        if not is_within(path, home):
             raise Refused(
                 403, f"{destination or '/'} is outside your home; download into your home."
             )
-        if not os.path.isdir(real):
-            raise Refused(404, f"The folder {destination} does not exist (any more).")
-        if not os.access(real, os.W_OK | os.X_OK):
-            raise Refused(403, f"The folder {destination} cannot be written to.")
-        return real, shown
+        with contextlib.ExitStack() as opened:
+            try:
+                home_fd = safefs.open_root(home)
+                opened.callback(os.close, home_fd)
+                folder_fd = safefs.open_folder(home_fd, safefs.parts(path, home), self.shown_home)
+                opened.callback(os.close, folder_fd)
+            except safefs.Unsafe as err:
+                raise Refused(err.status, f"{err} Nothing was downloaded.") from err
+            except FileNotFoundError as err:
+                raise Refused(404, f"The folder {destination} does not exist (any more).") from err
+            except OSError as err:
+                raise Refused(
+                    403, f"The folder {destination} cannot be opened ({err.strerror})."
+                ) from err
+            # The path holds no link (the walk just saw to that): access() judges the folder.
+            if not os.access(path, os.W_OK | os.X_OK):
+                raise Refused(403, f"The folder {destination} cannot be written to.")
+            yield home_fd, folder_fd, path, shown
 
     def _items(self, key: str, name: str, folder: str, shown_folder: str) -> list[Item]:
         def shown(rel: str) -> str:
@@ -149,12 +181,56 @@ class Downloader:
             raise Refused(404, f"{key} is empty or not in the data lake (any more).")
         return items
 
-    def _rename(self, name: str, items: list[Item], folder: str, shown_folder: str) -> None:
+    def _mark_existing(self, home_fd: int, items: list[Item], enter: bool) -> None:
+        """Which destinations are in home already, looked at from home's descriptor: a clash
+        is what is in home, never what a link leads to. A link where a folder would be used
+        (a file's folder, or, when ``enter``, a folder the download makes and fills) raises
+        Unsafe."""
+        home = self.manager.home
+        folders: dict[tuple[str, ...], int | None] = {(): home_fd}
+
+        def open_(names: tuple[str, ...]) -> int | None:
+            # One descriptor per folder, each opened from its parent's: None when missing or
+            # a file, in which case nothing below it exists (the run then says why).
+            if names not in folders:
+                parent = open_(names[:-1])
+                fd = None
+                if parent is not None:
+                    try:
+                        fd = safefs.open_folder(parent, names[-1:], self._shown(names[:-1]))
+                    except safefs.Unsafe as err:
+                        if err.link:
+                            raise
+                    except FileNotFoundError:
+                        pass
+                folders[names] = fd
+            return folders[names]
+
+        try:
+            for item in items:
+                if not item.path:
+                    continue
+                names = tuple(safefs.parts(item.path, home))
+                parent = open_(names[:-1])
+                item.exists = parent is not None and safefs.lstat(parent, names[-1]) is not None
+                if enter and item.marker and item.exists:
+                    open_(names)  # the folder itself is on the way of what goes in it
+        finally:
+            for names, fd in folders.items():
+                if names and fd is not None:
+                    os.close(fd)
+
+    def _shown(self, names: tuple[str, ...] | list[str]) -> str:
+        return os.path.join(self.shown_home, *names)
+
+    def _rename(
+        self, name: str, items: list[Item], folder_fd: int, folder: str, shown_folder: str
+    ) -> None:
         if not any(i.exists for i in items):
             return
         is_dir = items[0].marker
         for candidate in candidates(name, is_dir):
-            if not os.path.lexists(os.path.join(folder, candidate)):
+            if safefs.lstat(folder_fd, candidate) is None:
                 break
         old_path, new_path = os.path.join(folder, name), os.path.join(folder, candidate)
         old_shown = f"{shown_folder}/{name}" if shown_folder else name
@@ -165,16 +241,15 @@ class Downloader:
                 item.destination = new_shown + item.destination[len(old_shown) :]
             item.exists = False
 
-    def _check_space(self, items: list[Item], folder: str, keys: list[str]) -> None:
+    def _check_space(
+        self, items: list[Item], home_fd: int, folder_fd: int, keys: list[str]
+    ) -> None:
         needed = sum(i.bytes for i in items if i.state != "skipped")
         # An overwritten file frees its old blocks only once the new one is in place.
-        st = os.statvfs(folder)
+        st = os.fstatvfs(folder_fd)
         what = keys[0] if len(keys) == 1 else f"the {len(keys)} items"
         counted = needed
-        if (
-            not is_within(folder, self.manager.home)
-            or os.stat(folder).st_dev != os.stat(self.manager.home).st_dev
-        ):
+        if os.fstat(folder_fd).st_dev != os.fstat(home_fd).st_dev:
             counted = 0  # a volume mounted inside home has its own size, not home's quota
         problem = shortfall(
             what, needed, st.f_bavail * st.f_frsize, counted, self.settings.home_quota, self.used()
@@ -185,27 +260,40 @@ class Downloader:
     # ----- running --------------------------------------------------------------------------
 
     def run(self, transfer: Transfer, item: Item) -> None:
+        names = safefs.parts(item.path, self.manager.home)
         if item.marker:
-            try:
-                os.makedirs(item.path, exist_ok=True)
-            except OSError as err:
-                raise Stop("failed", _write_failure(item, err)) from err
+            os.close(self._open_folder(item, names))
             return
-        os.makedirs(os.path.dirname(item.path), exist_ok=True)
+        folder_fd = self._open_folder(item, names[:-1])
+        try:
+            self._download(transfer, item, folder_fd, names[-1])
+        finally:
+            os.close(folder_fd)
+        self.home_changed()
+
+    def _open_folder(self, item: Item, names: list[str]) -> int:
+        """The folder ``names`` of home, made as needed, component by component from home's
+        descriptor: a link swapped in since the plan stops the download, naming it."""
+        try:
+            return safefs.open_folder(self.manager.home, names, self.shown_home, create=True)
+        except safefs.Unsafe as err:
+            raise Stop("failed", f"{err} {item.source} was not downloaded.") from err
+        except OSError as err:
+            raise Stop("failed", _write_failure(item, err)) from err
+
+    def _download(self, transfer: Transfer, item: Item, folder_fd: int, name: str) -> None:
         reply = self._call(
             self.manager.lake.client.get_object, Bucket=transfer.bucket, Key=item.source
         )
         size = reply["ContentLength"]
         expected = reply.get("Metadata", {}).get("sha256")
-        temp = os.path.join(
-            os.path.dirname(item.path),
-            f".{os.path.basename(item.path)[:200]}.{transfer.id}.datalake-part",
-        )
+        temp = f".{name[:200]}.{transfer.id}.datalake-part"
         with self.manager._lock:
-            item.temp, item.bytes, item.done = temp, size, 0
+            item.temp = os.path.join(os.path.dirname(item.path), temp)
+            item.bytes, item.done = size, 0
         self.manager._write_journal()
         try:
-            sha = self._receive(transfer, item, reply["Body"], temp)
+            sha = self._receive(transfer, item, reply["Body"], folder_fd, temp)
             if item.done != size:
                 raise Stop(
                     "failed",
@@ -216,18 +304,18 @@ class Downloader:
                     "failed",
                     f"{item.source} arrived damaged (its SHA-256 does not match); nothing was kept.",
                 )
-            self._place(transfer, item, temp)
+            self._place(transfer, item, folder_fd, temp)
         finally:
             reply["Body"].close()
-            _remove(temp)
+            with contextlib.suppress(OSError):
+                safefs.unlink(folder_fd, temp)
             with self.manager._lock:
                 item.temp = None
-        self.home_changed()
 
-    def _receive(self, transfer: Transfer, item: Item, body: Any, temp: str) -> str:
+    def _receive(self, transfer: Transfer, item: Item, body: Any, folder_fd: int, temp: str) -> str:
         sha = hashlib.sha256()
         try:
-            with open(temp, "xb") as f:
+            with os.fdopen(safefs.create_temp(folder_fd, temp), "wb") as f:
                 while True:
                     if transfer.cancel.is_set():
                         raise Stop("cancelled", "Cancelled; no partial file was left in your home.")
@@ -247,27 +335,35 @@ class Downloader:
             raise Stop("failed", _write_failure(item, err)) from err
         return sha.hexdigest()
 
-    def _place(self, transfer: Transfer, item: Item, temp: str) -> None:
-        """Give the complete file its name: replacing what is there only when overwriting;
-        otherwise never, even if a file of that name appeared since the plan."""
-        if transfer.conflict == "overwrite":
-            if os.path.isdir(item.path) and not os.path.islink(item.path):
-                raise Stop(
-                    "failed", f"{item.destination} is a folder in your home; it was not replaced."
-                )
-            os.replace(temp, item.path)
-            return
-        folder, name = os.path.split(item.path)
-        names = candidates(name, False) if transfer.conflict == "rename" else iter([name])
-        for candidate in names:
-            try:
-                os.link(temp, os.path.join(folder, candidate))
-            except FileExistsError:
-                continue
-            if candidate != name:
-                item.destination = item.destination[: -len(name)] + candidate
-                item.path = os.path.join(folder, candidate)
-            return
+    def _place(self, transfer: Transfer, item: Item, folder_fd: int, temp: str) -> None:
+        """Give the complete file its name in its folder: replacing what is there only when
+        overwriting (a link there is replaced, not followed); otherwise never, even if a file
+        of that name appeared since the plan."""
+        name = os.path.basename(item.path)
+        try:
+            if transfer.conflict == "overwrite":
+                there = safefs.lstat(folder_fd, name)
+                if there is not None and stat.S_ISDIR(there.st_mode):
+                    raise Stop(
+                        "failed",
+                        f"{item.destination} is a folder in your home; it was not replaced.",
+                    )
+                safefs.replace(folder_fd, temp, name)
+                os.fsync(folder_fd)
+                return
+            names = candidates(name, False) if transfer.conflict == "rename" else iter([name])
+            for candidate in names:
+                try:
+                    safefs.link(folder_fd, temp, candidate)
+                except FileExistsError:
+                    continue
+                os.fsync(folder_fd)
+                if candidate != name:
+                    item.destination = item.destination[: -len(name)] + candidate
+                    item.path = os.path.join(os.path.dirname(item.path), candidate)
+                return
+        except OSError as err:
+            raise Stop("failed", _write_failure(item, err)) from err
         raise Stop(
             "failed",
             f"{item.destination} appeared in your home during the download; it was left as it is. "
@@ -275,10 +371,19 @@ class Downloader:
         )
 
     def clean_up(self, item: Item) -> None:
-        """A temporary file left by a server that stopped mid-download."""
-        if item.temp:
-            _remove(item.temp)
-            item.temp = None
+        """A temporary file left by a server that stopped mid-download, removed from its
+        folder as reached from home (never through a link)."""
+        if not item.temp:
+            return
+        home = self.manager.home
+        if is_within(item.temp, home):
+            names = safefs.parts(item.temp, home)
+            with (
+                contextlib.suppress(OSError, Refused),
+                safefs.folder(home, names[:-1]) as folder_fd,
+            ):
+                safefs.unlink(folder_fd, names[-1])
+        item.temp = None
 
 
 def _check_file_name(name: str, key: str) -> None:
@@ -313,11 +418,6 @@ def _write_failure(item: Item, err: OSError) -> str:
     return (
         f"{item.destination} could not be written: {err.strerror or err}; no partial file was left."
     )
-
-
-def _remove(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
 
 
 __all__ = ["Downloader"]

@@ -17,47 +17,23 @@ Every function blocks; the server runs them in a thread.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
-import functools
 import importlib.metadata
 import os
-import pwd
 import re
 import secrets
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from . import safefs
+from .keys import Refused
 from .paths import candidates, is_within, overlap
 from .scan import scan
 from .usage import shortfall
 
-# O_NOFOLLOW everywhere below: an entry swapped for a symlink between the checks and the
-# copy must make the copy fail, never lead it into someone else's files.
-_DIR_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_DIRECTORY", 0)
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-)
-# O_NONBLOCK: if a FIFO took the file's place, opening it must not hang the thread.
-_READ_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_NONBLOCK", 0)
-)
-_CREATE_FLAGS = (
-    os.O_WRONLY
-    | os.O_CREAT
-    | os.O_EXCL
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-)
-_RENAME_NOREPLACE = 1
 _COPY_CHUNK = 1 << 24
 # Filesystems whose content is in memory: worth saying so, it explains why it is lost.
 _RAM_FSTYPES = ("tmpfs", "ramfs")
@@ -103,6 +79,9 @@ class WatchedLocation:
     files: int
     entries: list[WatchedEntry]  # largest first, at most `top`
     entry_count: int  # all of the user's top-level entries
+    # What the user should know before trusting the list: set when the server runs as root,
+    # and so cannot tell the user's files from those of other programs.
+    note: str | None = None
 
 
 @dataclass
@@ -282,8 +261,10 @@ def watched_report(
     uid: int | None = None,
     top: int = 10,
     mounts: list[Mount] | None = None,
+    since: float | None = None,
 ) -> list[WatchedLocation]:
-    """The user's own files and folders in each location that is lost at restart.
+    """The user's own files and folders in each location that is lost at restart, by the
+    rule rescue applies (safefs.not_yours; ``since``: when the server started).
 
     Locations that do not exist are left out, and so is a location that is the same folder
     as one already reported (/var/tmp linked to /tmp), whose files would count twice.
@@ -305,7 +286,8 @@ def watched_report(
     report = []
     for path, cls in zip(present, classes):
         writable = os.access(path, os.W_OK | os.X_OK)
-        entries = [] if cls.persistent or not writable else _user_entries(path, uid)
+        listed = not cls.persistent and writable
+        entries = _user_entries(path, uid, since) if listed else []
         entries.sort(key=lambda e: (-e.bytes, e.name))
         report.append(
             WatchedLocation(
@@ -317,12 +299,13 @@ def watched_report(
                 files=sum(e.files for e in entries),
                 entries=entries[: max(top, 0)],
                 entry_count=len(entries),
+                note=safefs.root_note(uid) if listed else None,
             )
         )
     return report
 
 
-def _user_entries(location: str, uid: int) -> list[WatchedEntry]:
+def _user_entries(location: str, uid: int, since: float | None) -> list[WatchedEntry]:
     real = os.path.realpath(location)
     try:
         dev = os.stat(real).st_dev
@@ -338,7 +321,7 @@ def _user_entries(location: str, uid: int) -> list[WatchedEntry]:
                 continue
             # Another device is a mount point (a volume of its own, whatever it holds), not
             # something the user left here.
-            if st.st_uid != uid or st.st_dev != dev:
+            if safefs.not_yours(st, uid, since) or st.st_dev != dev:
                 continue
             if stat.S_ISDIR(st.st_mode):
                 try:
@@ -440,6 +423,7 @@ class _Source:
     name: str
     st: os.stat_result
     bytes: int  # allocated, du-style
+    root: str  # the watched location it is reached from, without following links
     same_device: bool = False
 
     @property
@@ -477,13 +461,17 @@ def rescue(
     quota: int | None = None,
     used: int | None = None,
     uid: int | None = None,
+    since: float | None = None,
 ) -> list[Rescued]:
     """Move the user's files or folders out of the ``watched`` locations into ``home/into``.
 
-    All sources are checked, and the space they need, before anything is moved. A source
-    on another device is copied under a hidden name, synced, checked and renamed into place
-    before it is deleted, so a failure leaves it where it was and nothing half-copied in the
-    home. Names are kept; a name already taken gets " (1)", " (2)"...
+    All sources are checked, and the space they need, before anything is moved: every entry,
+    nested ones included, must be the user's own (safefs.not_yours; ``since``: when the
+    server started), and a link must not lead to what is not. A source on another device
+    is copied under a hidden name, synced, checked and renamed into place before it is
+    deleted, so a failure leaves it where it was and nothing half-copied in the home. Names
+    are kept; a name already taken gets " (1)", " (2)"... Folders are reached from the
+    descriptors of home and of the watched locations, without following links.
 
     Raises RescueError: 400 bad request, 403 not allowed, 404 missing, 409 changed while
     being moved, 507 does not fit, 500 any other failure of the filesystem.
@@ -493,36 +481,38 @@ def rescue(
     if not sources:
         raise RescueError(400, "Nothing to rescue: no file or folder was given.")
     home_real = os.path.realpath(home)
-    dest = _destination(home_real, into)
-    shown_dest = os.path.join(os.path.abspath(home), os.path.normpath(into))
+    into_parts = _destination(into)
+    shown_home = os.path.abspath(home)
+    shown_dest = os.path.join(shown_home, *into_parts)
     watched_real = [os.path.realpath(w) for w in watched if os.path.isdir(w)]
     shown_watched = ", ".join(map(os.fspath, watched)) or "no location"
-    checked = [_check_source(s, home_real, watched_real, shown_watched, uid) for s in sources]
+    checked = [
+        _check_source(s, home_real, watched_real, shown_watched, uid, since) for s in sources
+    ]
     _check_overlaps(checked)
-    dest_dev = os.stat(_existing(dest)).st_dev
-    for source in checked:
-        source.same_device = source.st.st_dev == dest_dev
-    _check_space(checked, home_real, dest, quota, used)
-
     try:
-        created = _missing_folders(dest)
-        os.makedirs(dest, exist_ok=True)
-        if os.geteuid() == 0 and uid != 0:
-            # A server running as root must not leave root-owned folders in the home.
-            gid = os.stat(home_real).st_gid
-            for folder in created:
-                os.chown(folder, uid, gid)
-        # A folder created in a race by someone else could lead out of the home.
-        if not is_within(os.path.realpath(dest), home_real):
-            raise RescueError(403, f"{shown_dest} leads outside your home; nothing was moved.")
-        dest_fd = os.open(dest, _DIR_FLAGS)
+        home_fd = safefs.open_root(home_real)
     except OSError as exc:
-        raise _failure(exc, shown_dest, f"{shown_dest} could not be created") from exc
+        raise _failure(exc, shown_dest, f"{shown_home} could not be opened") from exc
+    try:
+        # The deepest folder of the destination there is already: where the room is counted.
+        existing = _existing_folder(home_fd, into_parts, shown_home)
+        try:
+            dest_dev = os.fstat(existing).st_dev
+            free = _free_bytes(existing)
+        finally:
+            os.close(existing)
+        for source in checked:
+            source.same_device = source.st.st_dev == dest_dev
+        _check_space(checked, home_real, free, quota, used)
+        dest_fd = _open_destination(home_fd, home_real, into_parts, shown_home, uid)
+    finally:
+        os.close(home_fd)
     done: list[Rescued] = []
     try:
         for source in checked:
             try:
-                final = _move(source, dest, dest_fd)
+                final = _move(source, dest_fd)
             except RescueError as exc:
                 if not done:
                     raise
@@ -534,28 +524,62 @@ def rescue(
     return done
 
 
-def _missing_folders(path: str) -> list[str]:
-    missing = []
-    while not os.path.lexists(path):
-        missing.append(path)
-        path = os.path.dirname(path)
-    return missing
-
-
-def _destination(home_real: str, into: str) -> str:
+def _destination(into: str) -> list[str]:
+    """The components of the folder to rescue into, below home."""
     norm = os.path.normpath(into) if into else ""
     if not norm or os.path.isabs(into) or norm in (".", "..") or norm.startswith("../"):
         raise RescueError(400, f"{into!r} is not a folder inside your home to rescue into.")
-    dest = os.path.realpath(os.path.join(home_real, norm))
-    if dest == home_real or not is_within(dest, home_real):
-        raise RescueError(403, f"{into} leads outside your home; nothing was moved.")
-    if os.path.lexists(dest) and not os.path.isdir(dest):
-        raise RescueError(409, f"{into} in your home is a file, not a folder; nothing was moved.")
-    return dest
+    return norm.split("/")
+
+
+def _existing_folder(home_fd: int, names: list[str], shown_home: str) -> int:
+    """A descriptor of the deepest folder of ``names`` there is; a link on the way, or a file,
+    refuses the rescue."""
+    fd = os.dup(home_fd)
+    try:
+        for i, name in enumerate(names):
+            try:
+                child = safefs.open_folder(fd, [name], os.path.join(shown_home, *names[:i]))
+            except FileNotFoundError:
+                break
+            os.close(fd)
+            fd = child
+    except Refused as exc:
+        os.close(fd)
+        raise RescueError(exc.status, f"{exc} Nothing was moved.") from exc
+    except OSError as exc:
+        os.close(fd)
+        shown = os.path.join(shown_home, *names)
+        raise _failure(exc, shown, f"{shown} could not be opened") from exc
+    return fd
+
+
+def _open_destination(
+    home_fd: int, home_real: str, names: list[str], shown_home: str, uid: int
+) -> int:
+    """The folder to rescue into, made as needed, from home's descriptor."""
+    shown = os.path.join(shown_home, *names)
+
+    def give(fd: int) -> None:
+        # A server running as root must not leave root-owned folders in the home.
+        if os.geteuid() == 0 and uid != 0:
+            os.fchown(fd, uid, os.stat(home_real).st_gid)
+
+    try:
+        return safefs.open_folder(home_fd, names, shown_home, create=True, on_create=give)
+    except Refused as exc:
+        raise RescueError(exc.status, f"{exc} Nothing was moved.") from exc
+    except OSError as exc:
+        raise _failure(exc, shown, f"{shown} could not be created") from exc
 
 
 def _check_source(
-    asked: object, home_real: str, watched_real: list[str], shown_watched: str, uid: int
+    asked: object,
+    home_real: str,
+    watched_real: list[str],
+    shown_watched: str,
+    uid: int,
+    since: float | None,
 ) -> _Source:
     if not isinstance(asked, str) or not asked:
         raise RescueError(400, "An empty path cannot be rescued; nothing was moved.")
@@ -570,31 +594,37 @@ def _check_source(
     # The folder is resolved, the entry itself never: a symlink is judged as a symlink.
     parent = os.path.realpath(parent_asked)
     path = os.path.join(parent, name)
-    if not any(is_within(parent, w) for w in watched_real):
+    root = next((w for w in watched_real if is_within(parent, w)), None)
+    if root is None:
         raise outside
     if is_within(path, home_real) or is_within(home_real, path):
         raise RescueError(403, f"{asked} is in your home already; nothing was moved.")
     try:
-        st = os.lstat(path)
-        parent_dev = os.stat(parent).st_dev
+        with safefs.folder(root, safefs.parts(parent, root), root) as parent_fd:
+            st = os.stat(name, dir_fd=parent_fd, follow_symlinks=False)
+            parent_dev = os.fstat(parent_fd).st_dev
+            _check_entry(asked, st, uid, since)
+            if st.st_dev != parent_dev:
+                raise RescueError(
+                    403, f"{asked} is a mounted volume, not a file or folder of yours."
+                )
+            if stat.S_ISLNK(st.st_mode):
+                _check_link(asked, path, home_real, watched_real, uid, since)
+            elif stat.S_ISDIR(st.st_mode):
+                _check_inside(parent_fd, name, asked, path, st, uid, since)
+            elif not stat.S_ISREG(st.st_mode):
+                raise RescueError(
+                    400,
+                    f"{asked} is a {_kind(st.st_mode)}, not a file or folder; it cannot be rescued.",
+                )
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise RescueError(404, f"{asked} does not exist (any more); nothing was moved.") from exc
+    except Refused as exc:  # a link swapped in since realpath looked
+        raise RescueError(exc.status, f"{exc} Nothing was moved.") from exc
     except OSError as exc:
         raise RescueError(
             403, f"{asked} cannot be read ({exc.strerror}); nothing was moved."
         ) from exc
-    if st.st_uid != uid:
-        raise RescueError(
-            403, f"{asked} belongs to {_owner(st.st_uid)}; only your own files can be rescued."
-        )
-    if st.st_dev != parent_dev:
-        raise RescueError(403, f"{asked} is a mounted volume, not a file or folder of yours.")
-    if stat.S_ISLNK(st.st_mode):
-        _check_link(asked, path, home_real, watched_real, uid)
-    elif not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
-        raise RescueError(
-            400, f"{asked} is a {_kind(st.st_mode)}, not a file or folder; it cannot be rescued."
-        )
     size = st.st_blocks * 512
     if stat.S_ISDIR(st.st_mode):
         try:
@@ -603,10 +633,52 @@ def _check_source(
             raise RescueError(
                 403, f"{asked} cannot be read ({exc.strerror}); nothing was moved."
             ) from exc
-    return _Source(asked, parent, name, st, size)
+    return _Source(asked, parent, name, st, size, root)
 
 
-def _check_link(asked: str, path: str, home_real: str, watched_real: list[str], uid: int) -> None:
+def _check_entry(shown: str, st: os.stat_result, uid: int, since: float | None) -> None:
+    problem = safefs.not_yours(st, uid, since)
+    if problem:
+        raise RescueError(403, f"{shown} {problem}; only your own files can be rescued.")
+
+
+def _check_inside(
+    parent_fd: int,
+    name: str,
+    asked: str,
+    path: str,
+    st: os.stat_result,
+    uid: int,
+    since: float | None,
+) -> None:
+    """The rules for the top-level entry, applied to everything in a folder that would move
+    with it: each entry the user's own, and no link that leads to what is not."""
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        names = [name, *rel.split("/")] if rel else [name]
+        with safefs.folder(parent_fd, names, os.path.dirname(asked.rstrip("/"))) as fd:
+            listing = _listing(fd)
+        for child, child_st in listing:
+            if child_st.st_dev != st.st_dev:
+                continue  # a volume mounted inside is neither copied nor moved
+            child_rel = f"{rel}/{child}" if rel else child
+            shown = f"{asked.rstrip('/')}/{child_rel}"
+            _check_entry(shown, child_st, uid, since)
+            if stat.S_ISLNK(child_st.st_mode):
+                _check_nested_link(shown, os.path.join(path, child_rel), uid, since)
+            elif stat.S_ISDIR(child_st.st_mode):
+                stack.append(child_rel)
+
+
+def _check_link(
+    asked: str,
+    path: str,
+    home_real: str,
+    watched_real: list[str],
+    uid: int,
+    since: float | None,
+) -> None:
     # The link is moved as a link, but one that points at someone else's files or out of the
     # temporary locations has no business being "rescued" into the home under its name.
     target = os.path.realpath(path)
@@ -615,15 +687,50 @@ def _check_link(asked: str, path: str, home_real: str, watched_real: list[str], 
             403, f"{asked} is a link to {target}, outside the locations that can be rescued."
         )
     try:
-        owner = os.lstat(target).st_uid
+        problem = safefs.not_yours(os.lstat(target), uid, since)
     except OSError:
         return  # a dangling link inside the location: only the link itself is moved
-    if owner != uid:
+    if problem:
         raise RescueError(
             403,
-            f"{asked} is a link to {target}, which belongs to {_owner(owner)}; "
-            "only your own files can be rescued.",
+            f"{asked} is a link to {target}, which {problem}; only your own files can be rescued.",
         )
+
+
+def _check_nested_link(shown: str, path: str, uid: int, since: float | None) -> None:
+    """A link inside a rescued folder travels with it, wherever it points (a virtualenv's
+    bin/python leads to /usr/bin): fine when it leads to the user's own files or to what
+    every user may read anyway, refused when it would hand over someone else's private file.
+    """
+    target = os.path.realpath(path)
+    try:
+        target_st = os.stat(target)
+    except OSError:
+        return  # dangling: only the link itself is moved
+    problem = safefs.not_yours(target_st, uid, since)
+    if problem is None or _readable_by_all(target, target_st):
+        return
+    raise RescueError(
+        403,
+        f"{shown} is a link to {target}, which {problem} and is not readable by everyone; "
+        "only your own files can be rescued.",
+    )
+
+
+def _readable_by_all(path: str, st: os.stat_result) -> bool:
+    need = stat.S_IROTH | (stat.S_IXOTH if stat.S_ISDIR(st.st_mode) else 0)
+    if st.st_mode & need != need:
+        return False
+    folder = os.path.dirname(path)
+    while True:
+        try:
+            if not os.stat(folder).st_mode & stat.S_IXOTH:
+                return False
+        except OSError:
+            return False
+        if folder == "/":
+            return True
+        folder = os.path.dirname(folder)
 
 
 def _check_overlaps(sources: list[_Source]) -> None:
@@ -639,12 +746,11 @@ def _check_overlaps(sources: list[_Source]) -> None:
 
 
 def _check_space(
-    sources: list[_Source], home_real: str, dest: str, quota: int | None, used: int | None
+    sources: list[_Source], home_real: str, free: int, quota: int | None, used: int | None
 ) -> None:
     what = sources[0].asked if len(sources) == 1 else f"the {len(sources)} items"
     # A rename on the home's own device takes no room; a copy takes it all.
     copied = sum(s.bytes for s in sources if not s.same_device)
-    free = _free_bytes(_existing(dest))
     if quota is not None and used is None:
         used = scan(home_real, top=0).used
     problem = shortfall(what, copied, free, sum(s.bytes for s in sources), quota, used)
@@ -652,16 +758,20 @@ def _check_space(
         raise RescueError(507, f"{problem} Nothing was moved.")
 
 
-def _free_bytes(path: str) -> int:
+def _free_bytes(path: int | str) -> int:
+    """Room left on the volume of ``path``, a path or a descriptor."""
     st = os.statvfs(path)
     return st.f_bavail * st.f_frsize
 
 
-def _move(source: _Source, dest: str, dest_fd: int) -> str:
-    """Move one checked source into ``dest`` (open as ``dest_fd``); return its final name."""
+def _move(source: _Source, dest_fd: int) -> str:
+    """Move one checked source into the folder ``dest_fd``; return its final name."""
     asked = source.asked
     try:
-        parent_fd = os.open(source.parent, _DIR_FLAGS)
+        # From the watched location's descriptor: a folder on the way swapped for a link
+        # since the check must not lead the move elsewhere.
+        root = source.root
+        parent_fd = safefs.open_folder(root, safefs.parts(source.parent, root), root)
         try:
             st = os.stat(source.name, dir_fd=parent_fd, follow_symlinks=False)
         except BaseException:
@@ -669,6 +779,8 @@ def _move(source: _Source, dest: str, dest_fd: int) -> str:
             raise
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise RescueError(404, f"{asked} does not exist any more.") from exc
+    except Refused as exc:
+        raise RescueError(exc.status, f"{exc} {asked} was not moved.") from exc
     except OSError as exc:
         raise _failure(exc, asked, f"{asked} could not be read") from exc
     try:
@@ -684,14 +796,12 @@ def _move(source: _Source, dest: str, dest_fd: int) -> str:
                 # Bind mounts of one filesystem still refuse a rename between them.
                 if exc.errno != errno.EXDEV:
                     raise _failure(exc, asked, f"{asked} could not be moved") from exc
-        return _copy_then_delete(source, st, parent_fd, dest, dest_fd)
+        return _copy_then_delete(source, st, parent_fd, dest_fd)
     finally:
         os.close(parent_fd)
 
 
-def _copy_then_delete(
-    source: _Source, st: os.stat_result, parent_fd: int, dest: str, dest_fd: int
-) -> str:
+def _copy_then_delete(source: _Source, st: os.stat_result, parent_fd: int, dest_fd: int) -> str:
     asked = source.asked
     name = source.name
     token = secrets.token_hex(4)
@@ -703,7 +813,7 @@ def _copy_then_delete(
         # The rename must be on disk before the original goes.
         os.fsync(dest_fd)
     except _Changed as exc:
-        _remove_temp(os.path.join(dest, placed))
+        _remove_temp(dest_fd, placed)
         where = f"{asked}/{exc.rel}" if exc.rel else asked
         raise RescueError(
             409,
@@ -712,14 +822,14 @@ def _copy_then_delete(
             "again once it is finished.",
         ) from exc
     except _CopyError as exc:
-        _remove_temp(os.path.join(dest, placed))
+        _remove_temp(dest_fd, placed)
         where = f"{asked}/{exc.rel}" if exc.rel else asked
         raise _failure(exc.error, asked, f"Copying {where} failed") from exc
     except OSError as exc:
-        _remove_temp(os.path.join(dest, placed))
+        _remove_temp(dest_fd, placed)
         raise _failure(exc, asked, f"Moving {asked} failed") from exc
     except BaseException:
-        _remove_temp(os.path.join(dest, placed))
+        _remove_temp(dest_fd, placed)
         raise
     # The copy is complete and durable: from here on a failure only leaves a duplicate.
     _remove_copied(parent_fd, copied)
@@ -760,13 +870,13 @@ def _copy_entry(
             return _Copied(name, st)
         if stat.S_ISREG(st.st_mode):
             return _copy_file(src_dir, name, dst_dir, dst_name, st, rel)
-        src_fd = os.open(name, _DIR_FLAGS, dir_fd=src_dir)
+        src_fd = os.open(name, safefs.DIR_FLAGS, dir_fd=src_dir)
         try:
             if os.fstat(src_fd).st_ino != st.st_ino:
                 raise _Changed(rel)
             # Owner-only until its content is in, so nothing half-copied is readable by others.
             os.mkdir(dst_name, 0o700, dir_fd=dst_dir)
-            dst_fd = os.open(dst_name, _DIR_FLAGS, dir_fd=dst_dir)
+            dst_fd = os.open(dst_name, safefs.DIR_FLAGS, dir_fd=dst_dir)
             try:
                 children = []
                 for child, child_st in _listing(src_fd):
@@ -804,12 +914,12 @@ def _listing(dir_fd: int) -> list[tuple[str, os.stat_result]]:
 def _copy_file(
     src_dir: int, name: str, dst_dir: int, dst_name: str, st: os.stat_result, rel: str
 ) -> _Copied:
-    src_fd = os.open(name, _READ_FLAGS, dir_fd=src_dir)
+    src_fd = os.open(name, safefs.READ_FLAGS, dir_fd=src_dir)
     try:
         before = os.fstat(src_fd)
         if before.st_ino != st.st_ino or not stat.S_ISREG(before.st_mode):
             raise _Changed(rel)
-        dst_fd = os.open(dst_name, _CREATE_FLAGS, 0o600, dir_fd=dst_dir)
+        dst_fd = os.open(dst_name, safefs.CREATE_FLAGS, 0o600, dir_fd=dst_dir)
         try:
             copied = _copy_data(src_fd, dst_fd)
             after = os.fstat(src_fd)
@@ -875,68 +985,38 @@ def _place(src_dir: int, src_name: str, dst_dir: int, wanted: str, is_dir: bool)
     """Rename into ``dst_dir`` under ``wanted``, or the first free "wanted (n)"."""
     for candidate in candidates(wanted, is_dir):
         try:
-            _rename_noreplace(src_dir, src_name, dst_dir, candidate)
+            safefs.rename_noreplace(src_dir, src_name, dst_dir, candidate)
         except FileExistsError:
             continue
         return candidate
     raise OSError(errno.EEXIST, "no free name left", wanted)
 
 
-@functools.lru_cache(maxsize=1)
-def _renameat2() -> Callable[..., int] | None:
-    try:
-        func = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return None
-    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    func.restype = ctypes.c_int
-    return func
-
-
-def _rename_noreplace(src_dir: int, src: str, dst_dir: int, dst: str) -> None:
-    """os.rename that fails with FileExistsError instead of replacing ``dst``."""
-    func = _renameat2()
-    if func is not None:
-        if func(src_dir, os.fsencode(src), dst_dir, os.fsencode(dst), _RENAME_NOREPLACE) == 0:
-            return
-        err = ctypes.get_errno()
-        # EINVAL: a filesystem without the flag (NFS, for one); checked by hand below.
-        if err not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-            raise OSError(err, os.strerror(err), dst)
-    # Not atomic, but only the user's own processes write in this folder.
-    try:
-        os.stat(dst, dir_fd=dst_dir, follow_symlinks=False)
-    except FileNotFoundError:
-        pass
-    else:
-        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), dst)
-    try:
-        os.rename(src, dst, src_dir_fd=src_dir, dst_dir_fd=dst_dir)
-    except OSError as exc:
-        if exc.errno == errno.ENOTEMPTY:
-            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), dst) from exc
-        raise
-
-
-def _remove_temp(path: str) -> None:
-    try:
-        st = os.lstat(path)
-    except OSError:
+def _remove_temp(dir_fd: int, name: str) -> None:
+    st = safefs.lstat(dir_fd, name)
+    if st is None:
         return
     if not stat.S_ISDIR(st.st_mode):
         with contextlib.suppress(OSError):
-            os.unlink(path)
+            os.unlink(name, dir_fd=dir_fd)
         return
     # The copy of a read-only folder is read-only too: open every folder up, top down, so
     # that rmtree can empty them.
-    stack = [path]
-    while stack:
-        folder = stack.pop()
-        with contextlib.suppress(OSError):
-            os.chmod(folder, 0o700)
-            with os.scandir(folder) as it:
-                stack.extend(e.path for e in it if e.is_dir(follow_symlinks=False))
-    shutil.rmtree(path, ignore_errors=True)
+    _open_up(dir_fd, name)
+    shutil.rmtree(name, dir_fd=dir_fd, ignore_errors=True)
+
+
+def _open_up(dir_fd: int, name: str) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(name, safefs.DIR_FLAGS, dir_fd=dir_fd)
+        try:
+            os.fchmod(fd, 0o700)
+            with os.scandir(fd) as it:
+                folders = [e.name for e in it if e.is_dir(follow_symlinks=False)]
+            for folder in folders:
+                _open_up(fd, folder)
+        finally:
+            os.close(fd)
 
 
 def _remove_copied(parent_fd: int, copied: _Copied) -> None:
@@ -958,7 +1038,7 @@ def _remove_copied(parent_fd: int, copied: _Copied) -> None:
             os.unlink(copied.name, dir_fd=parent_fd)
         return
     try:
-        fd = os.open(copied.name, _DIR_FLAGS, dir_fd=parent_fd)
+        fd = os.open(copied.name, safefs.DIR_FLAGS, dir_fd=parent_fd)
     except OSError:
         return
     try:
@@ -979,13 +1059,6 @@ def _remove_copied(parent_fd: int, copied: _Copied) -> None:
 
 
 # --- wording --------------------------------------------------------------------------------
-
-
-def _owner(uid: int) -> str:
-    try:
-        return f"another user ({pwd.getpwuid(uid).pw_name})"
-    except KeyError:
-        return f"another user (uid {uid})"
 
 
 def _kind(mode: int) -> str:

@@ -48,6 +48,8 @@ class Item:
     marker: bool = False
     upload_id: str | None = None
     temp: str | None = None  # a download's file until it is complete
+    # An upload's source as planned, [st_dev, st_ino]: a different file there is not sent.
+    identity: list[int] | None = None
 
     def public(self) -> dict[str, Any]:
         return {

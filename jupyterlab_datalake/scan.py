@@ -41,6 +41,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# O_NOFOLLOW: a folder swapped for a symlink between listing and opening must not lead the
+# walk out of the tree.
+from .safefs import DIR_FLAGS as _DIR_FLAGS
+
 MAX_UNREADABLE = 100
 # Forking the server costs a few milliseconds; below this many entries one process is done
 # before the others would be of any use.
@@ -55,14 +59,6 @@ WORKER_TIMEOUT = 600
 # resident memory here; past this a server is better off walking alone.
 MAX_FORK_RSS = 1 << 30
 
-# O_NOFOLLOW: a folder swapped for a symlink between listing and opening must not lead the
-# walk out of the tree.
-_DIR_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_DIRECTORY", 0)
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-)
 # Parent of a subtree handed to a forked worker: its totals go back to the process that
 # holds the folders above it, so the walk stops folding there.
 _UNIT = object()

@@ -11,7 +11,8 @@ written into the object's metadata.
 The list of transfers is kept in a journal file in home, so that it survives a browser reload
 and a server restart; multipart uploads are journaled while they are open, so that those a
 restart or an outage interrupted are aborted later rather than left as invisible parts that
-the bucket keeps paying for.
+the bucket keeps paying for. Each server owns its journal (journal.py) and, at start-up,
+cleans up only the journals of servers that are gone, never those of one still running.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import base64
 import collections
 import contextlib
 import hashlib
-import json
 import logging
 import os
 import stat
@@ -35,9 +35,11 @@ from urllib.parse import quote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from . import safefs
 from .browser_uploads import BrowserUploads
 from .config import Settings
 from .downloads import Downloader
+from .journal import Journal
 from .keys import Refused, area_prefix, check_key, check_name, clean_prefix, content_type
 from .lake import Lake, LakeError, multipart_etag, part_size_for
 from .paths import candidates, is_within, overlap
@@ -60,8 +62,6 @@ COPY_LIMIT = 5 * 1024**3
 COPY_PART = 1024**3
 # Finished transfers kept in the list, newest first.
 KEEP_FINISHED = 200
-# The journal is rewritten at most this often while bytes move; state changes write at once.
-JOURNAL_INTERVAL = 1.0
 
 
 @dataclass
@@ -70,6 +70,9 @@ class _Source:
     path: str
     name: str
     is_dir: bool
+    root: str  # the folder it is read from: home, or the watched place it lies in
+    shown_root: str  # that folder as the user sees it
+    st: os.stat_result  # as planned
 
 
 class Bandwidth:
@@ -102,9 +105,9 @@ class TransferManager:
         self.lake = lake
         self.root = os.path.realpath(contents_root or settings.home_dir)
         self.home = os.path.realpath(settings.home_dir)
-        self.journal_path = os.path.join(settings.state_dir, "transfers.json")
         self.bandwidth = Bandwidth(settings.transfer_bandwidth)
         self._lock = threading.RLock()
+        self.journal = Journal(settings.state_dir, settings.home_dir, self._lock)
         self._transfers: dict[str, Transfer] = {}
         # Multipart uploads whose abort failed: retried at start-up and on every retry.
         self._orphans: list[dict[str, str]] = []
@@ -112,7 +115,6 @@ class TransferManager:
         self._parts = ThreadPoolExecutor(
             max_workers=2 * settings.transfer_concurrency, thread_name_prefix="datalake-part"
         )
-        self._journal_written = 0.0
         self._stopping = False
         self.downloads = Downloader(self)
         self.browser = BrowserUploads(self)
@@ -126,68 +128,48 @@ class TransferManager:
     # ----- journal --------------------------------------------------------------------------
 
     def _load(self) -> None:
-        try:
-            with open(self.journal_path, encoding="utf-8") as f:
-                data = json.load(f)
-            transfers = [Transfer.from_journal(t) for t in data.get("transfers", [])]
-            self._orphans = list(data.get("orphans", []))
-        except FileNotFoundError:
-            return
-        except (OSError, ValueError, TypeError, KeyError) as err:
-            log.warning("jupyterlab-datalake: ignoring unreadable %s: %s", self.journal_path, err)
-            return
-        for t in transfers:
-            if t.state in ACTIVE:
-                # The thread that ran it died with the old server; its open upload is aborted.
-                t.state = "failed"
-                t.message = STOPPED if t.origin == "home" else BROWSER_STOPPED
-                t.finished = time.time()
-            for item in t.items:
-                self.downloads.clean_up(item)
-                if item.state in ACTIVE:
-                    item.state, item.done = "queued", 0
-                if item.upload_id:
-                    self._orphans.append({"key": item.destination, "upload_id": item.upload_id})
-                    item.upload_id = None
-            self._transfers[t.id] = t
+        # Only journals that no live server owns: a second server on the same home must leave
+        # the first one's running transfers alone.
+        for path, data in self.journal.claim():
+            try:
+                transfers = [Transfer.from_journal(t) for t in data.get("transfers", [])]
+                orphans = list(data.get("orphans", []))
+            except (TypeError, KeyError, AttributeError) as err:
+                log.warning("jupyterlab-datalake: ignoring unreadable %s: %s", path, err)
+                continue
+            self._orphans.extend(o for o in orphans if o not in self._orphans)
+            for t in transfers:
+                if t.state in ACTIVE:
+                    # The thread that ran it died with its server; its open upload is aborted.
+                    t.state = "failed"
+                    t.message = STOPPED if t.origin == "home" else BROWSER_STOPPED
+                    t.finished = time.time()
+                for item in t.items:
+                    self.downloads.clean_up(item)
+                    if item.state in ACTIVE:
+                        item.state, item.done = "queued", 0
+                    if item.upload_id:
+                        orphan = {"key": item.destination, "upload_id": item.upload_id}
+                        self._orphans.append(orphan)
+                        item.upload_id = None
+                self._transfers[t.id] = t
+        self._trim()
         if self._orphans:
             self._runner.submit(self._abort_orphans)
         self._write_journal()
 
     def _write_journal(self, force: bool = True) -> None:
-        now = time.monotonic()
-        if not force and now - self._journal_written < JOURNAL_INTERVAL:
-            return
-        self._journal_written = now
-        with self._lock:
-            data = {
+        self.journal.write(
+            lambda: {
                 "transfers": [t.journal() for t in self._transfers.values()],
                 "orphans": list(self._orphans),
-            }
-        tmp = f"{self.journal_path}.{os.getpid()}.tmp"
-        try:
-            os.makedirs(os.path.dirname(self.journal_path), exist_ok=True)
-            with open(tmp, "w", encoding="utf-8") as f:
-                json.dump(data, f)
-            os.replace(tmp, self.journal_path)
-        except OSError as err:
-            # A full home must not stop a transfer that is freeing it; the list then lives in
-            # memory only until the journal can be written again.
-            log.warning("jupyterlab-datalake: cannot write %s: %s", self.journal_path, err)
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            },
+            force,
+        )
 
     # ----- queries --------------------------------------------------------------------------
 
     def list(self) -> list[dict[str, Any]]:
-        for transfer in self.browser.abandoned():
-            self._runner.submit(
-                self.browser.cancel,
-                transfer,
-                "Your browser stopped sending this file (the tab was closed or reloaded, or "
-                "the network dropped); nothing partial was left. Upload it again.",
-                "failed",
-            )
         with self._lock:
             transfers = sorted(self._transfers.values(), key=lambda t: t.created, reverse=True)
             return [t.public() for t in transfers]
@@ -281,42 +263,66 @@ class TransferManager:
         real = os.path.realpath(joined)
         # Besides home, what the Storage panel lists as lost at restart may be sent: asked for
         # by its absolute path in a watched place, with no link on the way.
-        watched = [os.path.realpath(w) for w in self.settings.watched_paths]
         in_watched = os.path.isabs(asked) and os.path.normpath(asked) == real
-        if not (
-            is_within(real, self.home)
-            or (in_watched and any(is_within(real, w) and real != w for w in watched))
-        ):
+        root, shown_root = self._root_of(real, in_watched)
+        if not root:
             shown = f" (it leads to {real})" if os.path.normpath(joined) != real else ""
             raise Refused(
                 403,
                 f"{asked} is outside your home{shown}; only files in your home can be sent.",
             )
+        # realpath only planned the way: the source is reached again from its root's
+        # descriptor without following links, here and when it is read, so that a link
+        # swapped in meanwhile is refused.
+        names = safefs.parts(real, root)
         try:
-            st = os.stat(real)
-        except (FileNotFoundError, NotADirectoryError) as err:
-            raise Refused(404, f"{asked} does not exist (any more).") from err
+            st = safefs.lstat_at(root, names, shown_root)
+        except safefs.Unsafe as err:
+            if not err.link:
+                raise Refused(404, f"{asked} does not exist (any more).") from err
+            raise Refused(err.status, f"{err} Nothing was started.") from err
         except OSError as err:
             raise Refused(403, f"{asked} cannot be read ({err.strerror}).") from err
+        if st is None:
+            raise Refused(404, f"{asked} does not exist (any more).")
+        # The one rule rescue applies too: in a watched place, only the user's own files.
+        problem = None if root == self.home else safefs.not_yours(st, os.getuid())
+        if problem:
+            raise Refused(403, f"{asked} {problem}; only your own files can be sent.")
         if stat.S_ISDIR(st.st_mode):
             if not os.access(real, os.R_OK | os.X_OK):
                 raise Refused(403, f"{asked} cannot be read (permission denied).")
         elif stat.S_ISREG(st.st_mode):
-            _check_readable(real, asked)
+            _check_readable(root, names, asked)
         else:
             raise Refused(400, f"{asked} is not a regular file or a folder.")
         name = os.path.basename(real) if real != self.home else "home"
         check_name(name, asked)
-        return _Source(asked, real, name, stat.S_ISDIR(st.st_mode))
+        return _Source(asked, real, name, stat.S_ISDIR(st.st_mode), root, shown_root, st)
+
+    def _root_of(self, path: str, watched: bool = True) -> tuple[str, str]:
+        """The folder ``path`` is read from, and how the user sees it: home, or (when
+        ``watched``) the watched place it lies in; ("", "") for neither."""
+        if is_within(path, self.home):
+            return self.home, self.downloads.shown_home
+        for place in self.settings.watched_paths if watched else ():
+            real = os.path.realpath(place)
+            if is_within(path, real) and path != real:
+                return real, real
+        return "", ""
 
     def _items_of(self, src: _Source, base: str) -> Iterator[Item]:
         shown_root = src.asked.rstrip("/")
         if not src.is_dir:
             key = base + src.name
             check_key(key, src.asked)
-            yield Item(src.asked, key, os.stat(src.path).st_size, path=src.path)
+            identity = [src.st.st_dev, src.st.st_ino]
+            yield Item(src.asked, key, src.st.st_size, path=src.path, identity=identity)
             return
-        for rel, kind, size in _walk(src.path, src.asked):
+        # Only the user's own files, in a watched place, as rescue says.
+        uid = None if src.root == self.home else os.getuid()
+        names = safefs.parts(src.path, src.root)
+        for rel, kind, st in _walk(src.root, names, src.shown_root, src.asked, uid):
             shown = f"{shown_root}/{rel}" if rel else shown_root
             path = os.path.join(src.path, rel)
             if kind == "empty":
@@ -326,7 +332,7 @@ class TransferManager:
             elif kind == "file":
                 key = f"{base}{src.name}/{rel}"
                 check_key(key, shown)
-                yield Item(shown, key, size, path=path)
+                yield Item(shown, key, st.st_size, path=path, identity=[st.st_dev, st.st_ino])
             else:
                 yield Item(shown, "", 0, path=path, state="skipped", message=f"Skipped: {kind}.")
 
@@ -516,11 +522,23 @@ class TransferManager:
                 Metadata=self._metadata(item, None),
             )
             return
-        fd = os.open(item.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        root, shown_root = self._root_of(item.path)
+        if not root:
+            raise Stop("failed", f"{item.source} is not in your home any more; it was not sent.")
+        try:
+            fd = safefs.open_read(root, safefs.parts(item.path, root), shown_root)
+        except safefs.Unsafe as err:
+            raise Stop("failed", f"{err} {item.source} was not sent.") from err
         with os.fdopen(fd, "rb", buffering=0) as f:
             st = os.fstat(f.fileno())
             if not stat.S_ISREG(st.st_mode):
                 raise OSError(f"{item.source} is no longer a regular file")
+            if item.identity and [st.st_dev, st.st_ino] != list(item.identity):
+                raise Stop(
+                    "failed",
+                    f"{item.source} was replaced by another file since the transfer was planned; "
+                    "it was not sent. Send it again to send the file that is there now.",
+                )
             with self._lock:
                 item.bytes, item.done = st.st_size, 0
             part = part_size_for(st.st_size, self.settings.part_size)
@@ -542,8 +560,13 @@ class TransferManager:
     def _check_unchanged(self, transfer: Transfer, item: Item, st: os.stat_result) -> None:
         if transfer.cancel.is_set():
             raise Stop("cancelled", "Cancelled; nothing partial was left in the data lake.")
+        root, shown_root = self._root_of(item.path)
         try:
-            now = os.stat(item.path, follow_symlinks=False)
+            now = safefs.lstat_at(root, safefs.parts(item.path, root), shown_root) if root else None
+        except safefs.Unsafe as err:
+            raise Stop(
+                "failed", f"{err} {item.source} was not sent; the partial upload was removed."
+            ) from err
         except OSError:
             now = None
         if now is None or (now.st_ino, now.st_size, now.st_mtime_ns) != (
@@ -787,9 +810,9 @@ class TransferManager:
 # ----- helpers ----------------------------------------------------------------------------
 
 
-def _check_readable(path: str, asked: str) -> None:
+def _check_readable(root: str, names: list[str], asked: str) -> None:
     try:
-        with open(path, "rb") as f:
+        with os.fdopen(safefs.open_read(root, names), "rb") as f:
             f.read(1)
     except OSError as err:
         raise Refused(403, f"{asked} cannot be read ({err.strerror}).") from err
@@ -805,36 +828,53 @@ def _check_overlaps(sources: list[_Source]) -> None:
     raise Refused(400, f"{inner.asked} is inside {outer.asked}; pick one of them.")
 
 
-def _walk(root: str, shown: str) -> Iterator[tuple[str, str, int]]:
-    """(relative path, kind, size) below ``root``: kind is "file", "empty" for an empty
-    folder, or why an entry is not sent. Symlinks are never followed: one could lead out of
-    home, or loop."""
+def _walk(
+    root: str, names: list[str], shown_root: str, shown: str, uid: int | None
+) -> Iterator[tuple[str, str, os.stat_result | None]]:
+    """(relative path, kind, stat) below the folder ``names`` of ``root``: kind is "file",
+    "empty" for an empty folder, or why an entry is not sent. Each folder is opened from
+    ``root``'s descriptor without following links: one could lead out of home, or loop.
+    With ``uid``, every file and folder must be that user's own."""
     stack = [""]
     while stack:
         rel = stack.pop()
-        folder = os.path.join(root, rel) if rel else root
+        where = f"{shown.rstrip('/')}/{rel}" if rel else shown
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with safefs.folder(root, names + rel.split("/") if rel else names, shown_root) as fd:
+                entries = []
+                for entry in os.scandir(fd):
+                    with contextlib.suppress(FileNotFoundError):  # gone: nothing to send
+                        entries.append((entry.name, entry.stat(follow_symlinks=False)))
+        except safefs.Unsafe as err:
+            raise Refused(err.status, f"{err} Nothing was started.") from err
         except OSError as err:
-            where = f"{shown.rstrip('/')}/{rel}" if rel else shown
             raise Refused(
                 403, f"{where} cannot be read ({err.strerror}); nothing was started."
             ) from err
+        entries.sort(key=lambda e: e[0])
         if not entries:
-            yield rel, "empty", 0
+            yield rel, "empty", None
         subfolders = []
-        for entry in entries:
-            child = f"{rel}/{entry.name}" if rel else entry.name
-            check_name(entry.name, f"{shown.rstrip('/')}/{child}")
-            st = entry.stat(follow_symlinks=False)
-            if stat.S_ISDIR(st.st_mode):
+        for name, st in entries:
+            child = f"{rel}/{name}" if rel else name
+            check_name(name, f"{shown.rstrip('/')}/{child}")
+            mode = st.st_mode
+            problem = None
+            if uid is not None and (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                problem = safefs.not_yours(st, uid)
+            if problem:
+                raise Refused(
+                    403,
+                    f"{shown.rstrip('/')}/{child} {problem}; only your own files can be sent.",
+                )
+            if stat.S_ISDIR(mode):
                 subfolders.append(child)
-            elif stat.S_ISREG(st.st_mode):
-                yield child, "file", st.st_size
-            elif stat.S_ISLNK(st.st_mode):
-                yield child, "a symbolic link, not followed", 0
+            elif stat.S_ISREG(mode):
+                yield child, "file", st
+            elif stat.S_ISLNK(mode):
+                yield child, "a symbolic link, not followed", None
             else:
-                yield child, "not a regular file", 0
+                yield child, "not a regular file", None
         stack.extend(reversed(subfolders))
 
 

@@ -69,6 +69,8 @@ export interface IWatchedLocation {
   /** The largest of the user's entries, largest first. */
   entries: IWatchedEntry[];
   entry_count: number;
+  /** Why the list may be incomplete or not all the user's, e.g. a server running as root. */
+  note?: string | null;
 }
 
 export interface IPackage {

@@ -73,6 +73,9 @@ function LocationView(
           )}
         </span>
       </h4>
+      {location.note && (
+        <p className="jp-DataLake-muted jp-DataLake-note">{location.note}</p>
+      )}
       <ul aria-label={trans.__('Lost at restart in %1', location.path)}>
         {location.entries.map(entry => (
           <EntryRow
