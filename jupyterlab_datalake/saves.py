@@ -4,18 +4,26 @@
 - A save that fails because the disk or the quota is full reaches the browser as
   ``507 Insufficient Storage`` with a message that says so, instead of jupyter_server's generic
   ``500 Unexpected error while saving file``, and the failure is remembered so that the
-  frontend can explain it. The file on disk is left as it was: jupyter_server writes to a
-  temporary file and replaces the original only once the write succeeded.
+  frontend can explain it.
+- Such a save leaves home as it was. Over an existing file jupyter_server restores its backup
+  copy; a new file, though, it leaves half-written, filling the disk to the last byte, so here
+  a file that did not exist before the save is removed again (through `safefs`, so that a link
+  swapped into the path cannot make that removal hit anything else).
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
+import os
+import stat
 
 from jupyter_server.utils import ensure_async
 from tornado.web import HTTPError
 
+from . import safefs
+from .keys import Refused
 from .usage import UsageMonitor
 
 _FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
@@ -54,6 +62,8 @@ def watch_saves(contents_manager, usage: UsageMonitor) -> None:
 
     @functools.wraps(original)
     async def save(model, path=""):
+        entry = _entry(contents_manager, path)
+        new = entry is not None and _absent(*entry)
         try:
             return await ensure_async(original(model, path))
         except Exception as error:
@@ -65,12 +75,43 @@ def watch_saves(contents_manager, usage: UsageMonitor) -> None:
                 if cause and cause.errno == errno.EDQUOT
                 else ("No space left on device")
             )
+            if new:
+                _remove_partial(*entry)
             usage.save_failed(path.strip("/"), reason)
+            kept = "nothing of it was left on disk" if new else "the file on disk is unchanged"
             raise HTTPError(
                 507,
-                f"{reason}: {path.strip('/')} was not saved, and the file on disk is "
-                "unchanged. Free space in your home, then save again.",
+                f"{reason}: {path.strip('/')} was not saved, and {kept}. Free space in your "
+                "home, then save again.",
                 reason="Insufficient Storage",
             ) from error
 
     contents_manager.save = save
+
+
+def _entry(contents_manager, path: str) -> tuple[str, list[str]] | None:
+    """The folder a save's path is below (the file browser's root) and the path's components;
+    None for a path the contents manager refuses anyway."""
+    root = os.path.abspath(contents_manager.root_dir)
+    try:
+        os_path = contents_manager._get_os_path(path.strip("/"))
+        names = safefs.parts(os.path.abspath(os_path), root)
+    except (HTTPError, ValueError):
+        return None
+    return (os.path.realpath(root), names) if names else None
+
+
+def _absent(root: str, names: list[str]) -> bool:
+    """Whether nothing is at the path yet. Anything unclear (a link on the way, an unreadable
+    folder) counts as present, so that a failed save never removes what it did not create."""
+    try:
+        return safefs.lstat_at(root, names) is None
+    except (Refused, OSError):
+        return False
+
+
+def _remove_partial(root: str, names: list[str]) -> None:
+    with contextlib.suppress(Refused, OSError), safefs.folder(root, names[:-1]) as dir_fd:
+        st = safefs.lstat(dir_fd, names[-1])
+        if st is not None and stat.S_ISREG(st.st_mode):
+            safefs.unlink(dir_fd, names[-1])

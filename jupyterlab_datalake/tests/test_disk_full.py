@@ -105,3 +105,50 @@ async def test_a_download_larger_than_the_free_space_is_refused(jp_fetch, jp_roo
     assert message.startswith("Not enough space in your home: " + key + " takes 6.0 MiB")
     assert "short" in message and message.endswith("Nothing was downloaded.")
     assert not (jp_root_dir / "big.bin").exists()
+
+
+def free_bytes(root) -> int:
+    st = os.statvfs(root)
+    return st.f_bavail * st.f_frsize
+
+
+@pytest.mark.parametrize(
+    ("name", "model"),
+    [
+        ("bigsave.txt", {"type": "file", "format": "text", "content": "x" * (6 * MiB)}),
+        (
+            "nb.ipynb",
+            {
+                "type": "notebook",
+                "content": {
+                    "cells": [
+                        {
+                            "cell_type": "markdown",
+                            "metadata": {},
+                            "source": "y" * (6 * MiB),
+                        }
+                    ],
+                    "metadata": {},
+                    "nbformat": 4,
+                    "nbformat_minor": 5,
+                },
+            },
+        ),
+    ],
+)
+async def test_a_new_file_that_does_not_fit_leaves_home_as_it_was(
+    jp_fetch, jp_root_dir, name, model
+):
+    # Room for a part of the file only, as when a notebook grows past what is left.
+    (jp_root_dir / "filler.bin").write_bytes(b"\0" * (2 * MiB))
+    before = sorted(p.name for p in jp_root_dir.iterdir())
+    free = free_bytes(jp_root_dir)
+
+    with pytest.raises(HTTPClientError) as info:
+        await jp_fetch("api", "contents", name, method="PUT", body=json.dumps(model))
+    assert info.value.code == 507
+    message = json.loads(info.value.response.body)["message"]
+    assert f"{name} was not saved" in message
+    # What the message says is true: no half-written file, and its space is back.
+    assert sorted(p.name for p in jp_root_dir.iterdir()) == before
+    assert free_bytes(jp_root_dir) == free
