@@ -65,6 +65,24 @@ def s3_client(s3_server):
 
 
 @pytest.fixture
+def folder(s3_client):
+    """A folder of its own in both areas for each test, emptied afterwards."""
+    name = f"b-{uuid.uuid4().hex[:10]}"
+    yield name
+    for area in ("shared/", "users/tester/"):
+        paginator = s3_client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket="datalake", Prefix=f"{area}{name}/"):
+            keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+            if keys:
+                s3_client.delete_objects(Bucket="datalake", Delete={"Objects": keys})
+        uploads = s3_client.list_multipart_uploads(Bucket="datalake", Prefix=f"{area}{name}/")
+        for upload in uploads.get("Uploads", []):
+            s3_client.abort_multipart_upload(
+                Bucket="datalake", Key=upload["Key"], UploadId=upload["UploadId"]
+            )
+
+
+@pytest.fixture
 def mount_tmpfs(tmp_path):
     """Mount small tmpfs volumes for a test (as root), unmounted afterwards; the test is
     skipped, with the reason, where mounting is not allowed."""

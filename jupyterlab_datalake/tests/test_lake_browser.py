@@ -8,7 +8,6 @@ import asyncio
 import json
 import os
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote
 
@@ -29,24 +28,6 @@ def home(jp_root_dir):
 def datalake_overrides(home, request):
     config = {"home_dir": str(home), "part_size": "5Mi", "watched_paths": [str(home / "none")]}
     return {**config, **getattr(request, "param", {})}
-
-
-@pytest.fixture
-def folder(s3_client):
-    """A folder of its own in both areas for each test, emptied afterwards."""
-    name = f"b-{uuid.uuid4().hex[:10]}"
-    yield name
-    for area in ("shared/", "users/tester/"):
-        paginator = s3_client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket="datalake", Prefix=f"{area}{name}/"):
-            keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
-            if keys:
-                s3_client.delete_objects(Bucket="datalake", Delete={"Objects": keys})
-        uploads = s3_client.list_multipart_uploads(Bucket="datalake", Prefix=f"{area}{name}/")
-        for upload in uploads.get("Uploads", []):
-            s3_client.abort_multipart_upload(
-                Bucket="datalake", Key=upload["Key"], UploadId=upload["UploadId"]
-            )
 
 
 def put(s3_client, key: str, body: bytes = b"x", uploader: str | None = None) -> None:

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from jupyterlab_datalake import browser_uploads
-from jupyterlab_datalake.tests.test_lake_browser import call, folder, put  # noqa: F401
+from jupyterlab_datalake.tests.test_lake_browser import call, put
 from jupyterlab_datalake.tests.test_transfers import send
 
 MiB = 1024**2
@@ -143,7 +143,7 @@ async def test_an_abandoned_upload_is_aborted_without_anyone_listing(
         await asyncio.sleep(0.2)
     assert open_uploads(s3_client, f"shared/{folder}/") == []
     code, transfer = await call(jp_fetch, "transfers", opened["id"])
-    assert transfer["state"] == "failed"
+    assert code == 200 and transfer["state"] == "failed"
     assert "stopped sending" in transfer["message"]
 
 
