@@ -33,6 +33,11 @@ def open_uploads(s3_client, prefix: str) -> list[dict]:
     return s3_client.list_multipart_uploads(Bucket="datalake", Prefix=prefix).get("Uploads", [])
 
 
+async def delete(jp_fetch, area: str, *keys: str) -> tuple[int, dict]:
+    body = {"area": area, "keys": list(keys)}
+    return await call(jp_fetch, "objects", "delete", method="POST", body=body)
+
+
 # ----- folders one uploaded ---------------------------------------------------------------
 
 
@@ -52,13 +57,7 @@ async def test_a_folder_one_uploaded_with_an_empty_subfolder_can_be_deleted(
     assert info["objects"][0]["uploader"] == "tester"
     assert info["objects"][0]["can_delete"] is True
 
-    code, reply = await call(
-        jp_fetch,
-        "objects",
-        "delete",
-        method="POST",
-        body={"area": "shared", "keys": [f"shared/{folder}/pfold/"]},
-    )
+    code, reply = await delete(jp_fetch, "shared", f"shared/{folder}/pfold/")
     assert code == 200, reply
     assert reply["deleted"] == 2 and reply["failed"] == []
     left = s3_client.list_objects_v2(Bucket="datalake", Prefix=f"shared/{folder}/")
@@ -67,13 +66,7 @@ async def test_a_folder_one_uploaded_with_an_empty_subfolder_can_be_deleted(
 
 async def test_someone_elses_folder_marker_still_protects_the_folder(jp_fetch, folder, s3_client):
     put(s3_client, f"shared/{folder}/theirs/", b"", uploader="bob")
-    code, reply = await call(
-        jp_fetch,
-        "objects",
-        "delete",
-        method="POST",
-        body={"area": "shared", "keys": [f"shared/{folder}/theirs/"]},
-    )
+    code, reply = await delete(jp_fetch, "shared", f"shared/{folder}/theirs/")
     assert code == 403 and "uploaded by bob" in reply["message"]
     assert s3_client.head_object(Bucket="datalake", Key=f"shared/{folder}/theirs/")
 
@@ -85,9 +78,7 @@ async def test_someone_elses_folder_marker_still_protects_the_folder(jp_fetch, f
 async def test_deleting_a_key_that_is_not_there_deletes_nothing(jp_fetch, folder, area):
     base = "users/tester/" if area == "mine" else "shared/"
     key = f"{base}{folder}/never-was.csv"
-    code, reply = await call(
-        jp_fetch, "objects", "delete", method="POST", body={"area": area, "keys": [key]}
-    )
+    code, reply = await delete(jp_fetch, area, key)
     assert code == 200, reply
     assert reply["deleted"] == 0
     assert reply["missing"] == [key]
@@ -97,9 +88,7 @@ async def test_a_delete_counts_only_what_was_there(jp_fetch, folder, s3_client):
     here = f"users/tester/{folder}/here.csv"
     put(s3_client, here)
     gone = f"users/tester/{folder}/gone.csv"
-    code, reply = await call(
-        jp_fetch, "objects", "delete", method="POST", body={"area": "mine", "keys": [here, gone]}
-    )
+    code, reply = await delete(jp_fetch, "mine", here, gone)
     assert (code, reply["deleted"], reply["missing"]) == (200, 1, [gone])
 
 
