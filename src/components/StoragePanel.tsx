@@ -3,16 +3,15 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
-import { storageIcon } from '../icons';
-import { ILakeActions, LakeBrowserModel } from '../lake';
-import { AtRiskModel, StatusModel, UsageModel } from '../model';
-import { IClassification, IPackage, PANEL_ID } from '../tokens';
-import { ITransferActions, TransfersModel } from '../transfers';
-import { AtRiskSection } from './AtRiskSection';
-import { ConnectionSection } from './ConnectionSection';
-import { LakeBrowser } from './LakeBrowser';
-import { TransfersSection } from './TransfersSection';
-import { UsageSection } from './UsageSection';
+import { IClassification } from '../api/types';
+import { IDataLake, PANEL_ID } from '../tokens';
+import { IHomeActions, ILakeActions, ITransferActions } from './actions';
+import { AtRiskSection } from './atrisk/AtRiskSection';
+import { storageIcon } from './common/icons';
+import { ConnectionSection } from './lake/ConnectionSection';
+import { LakeBrowser } from './lake/LakeBrowser';
+import { TransfersSection } from './transfers/TransfersSection';
+import { UsageSection } from './usage/UsageSection';
 
 /** How often "updated N s ago" is re-rendered while the panel is visible. */
 const CLOCK_MS = 5000;
@@ -52,16 +51,12 @@ export class StoragePanel extends ReactWidget {
   }
 
   render(): JSX.Element {
+    const { status, usage, atRisk, transfers, lake } = this._options.dataLake;
     const {
-      status,
-      usage,
-      atRisk,
-      transfers,
-      onShow,
-      onEmptyTrash,
-      onRescue,
-      onCopyPipCommand
-    } = this._options;
+      home,
+      transfers: transferActions,
+      lake: lakeActions
+    } = this._options.actions;
     return (
       <div className="jp-DataLake-panelContent">
         <h2 className="jp-DataLake-title">{this._trans.__('Storage')}</h2>
@@ -78,9 +73,9 @@ export class StoragePanel extends ReactWidget {
             <UsageSection
               model={usage}
               trans={this._trans}
-              onShow={onShow}
-              onEmptyTrash={onEmptyTrash}
-              onSendToLake={this._options.onSendFromHome}
+              onShow={home.showInFileBrowser}
+              onEmptyTrash={home.emptyTrash}
+              onSendToLake={home.sendFromHome}
               now={Date.now() / 1000}
             />
           )}
@@ -90,7 +85,7 @@ export class StoragePanel extends ReactWidget {
             <TransfersSection
               model={transfers}
               trans={this._trans}
-              actions={this._options.transferActions}
+              actions={transferActions}
             />
           )}
         </UseSignal>
@@ -99,9 +94,9 @@ export class StoragePanel extends ReactWidget {
             <AtRiskSection
               model={atRisk}
               trans={this._trans}
-              onRescue={onRescue}
-              onCopyPipCommand={onCopyPipCommand}
-              onSendToLake={this._options.onSendToLake}
+              onRescue={home.rescue}
+              onCopyPipCommand={home.copyPipCommand}
+              onSendToLake={home.sendToLake}
             />
           )}
         </UseSignal>
@@ -109,9 +104,9 @@ export class StoragePanel extends ReactWidget {
           {() => (
             <ConnectionSection model={status} trans={this._trans}>
               <LakeBrowser
-                model={this._options.lake}
+                model={lake}
                 trans={this._trans}
-                actions={this._options.lakeActions}
+                actions={lakeActions}
               />
             </ConnectionSection>
           )}
@@ -121,11 +116,11 @@ export class StoragePanel extends ReactWidget {
   }
 
   private _setVisible(visible: boolean): void {
-    this._options.status.setVisible(this, visible);
-    this._options.usage.setVisible(this, visible);
-    this._options.atRisk.setVisible(this, visible);
-    this._options.transfers.setVisible(this, visible);
-    const lake = this._options.lake;
+    const { status, usage, atRisk, transfers, lake } = this._options.dataLake;
+    status.setVisible(this, visible);
+    usage.setVisible(this, visible);
+    atRisk.setVisible(this, visible);
+    transfers.setVisible(this, visible);
     // The lake is shared: others may have added or deleted objects while the panel was hidden.
     if (visible && lake.hasLoaded && !lake.isLoading) {
       void lake.refresh();
@@ -139,23 +134,17 @@ export class StoragePanel extends ReactWidget {
 
 export namespace StoragePanel {
   export interface IOptions {
-    status: StatusModel;
-    usage: UsageModel;
-    atRisk: AtRiskModel;
-    transfers: TransfersModel;
+    /** The models the panel renders, and tells when it is visible. */
+    dataLake: IDataLake;
     translator: ITranslator;
-    onShow: (path: string) => void;
-    onEmptyTrash: () => void;
-    onRescue: (path: string) => void;
-    onCopyPipCommand: (packages: IPackage[]) => void;
-    transferActions: ITransferActions;
-    /** The data lake browser's folder, shown while the lake can be used. */
-    lake: LakeBrowserModel;
-    lakeActions: ILakeActions;
-    /** Send a file or folder to the data lake: a path relative to home. */
-    onSendFromHome?: (path: string) => void;
-    /** Send a file or folder to the data lake: a file browser path, or an absolute one. */
-    onSendToLake?: (path: string) => void;
+    /** What the sections' buttons run. */
+    actions: IActions;
+  }
+
+  export interface IActions {
+    home: IHomeActions;
+    transfers: ITransferActions;
+    lake: ILakeActions;
   }
 }
 

@@ -1,0 +1,65 @@
+import { ServerConnection } from '@jupyterlab/services';
+
+import { DataLakeAPI, DataLakeAPIError } from '../../api/client';
+import { ITransfer } from '../../api/types';
+import { transfer } from '../fixtures/transfers';
+
+/** A client whose server answers every request with `body` and status 200. */
+function clientAnswering(body: unknown): DataLakeAPI {
+  const fetch = async () => new Response(JSON.stringify(body), { status: 200 });
+  return new DataLakeAPI(
+    ServerConnection.makeSettings({
+      baseUrl: 'http://localhost:8888/',
+      fetch: fetch as any
+    })
+  );
+}
+
+describe('replies of the wrong shape', () => {
+  it('fail with the field that is wrong, instead of showing a wrong figure', async () => {
+    // A proxy's or an older server's JSON: usage with no figures.
+    const call = clientAnswering({
+      home: '/home/ada',
+      home_in_contents: '',
+      used: '1 GiB'
+    }).getUsage();
+    await expect(call).rejects.toBeInstanceOf(DataLakeAPIError);
+    await expect(call).rejects.toMatchObject({ status: 200 });
+    await expect(call).rejects.toThrow('reply.used is "1 GiB", not a number');
+    await expect(call).rejects.toThrow('GET /datalake/usage');
+  });
+
+  it('name the transfer whose state is unknown', async () => {
+    const odd = { ...transfer('a', 'running'), state: 'paused' };
+    const call = clientAnswering({
+      transfers: [transfer('b', 'done'), odd]
+    }).listTransfers();
+    await expect(call).rejects.toThrow(
+      'reply.transfers[1].state is "paused", not one of queued, running, done, failed, cancelled'
+    );
+  });
+
+  it('fail when the status says nothing of the connection', async () => {
+    const call = clientAnswering({ version: '0.1.0' }).getStatus();
+    await expect(call).rejects.toThrow('reply.user is undefined');
+  });
+
+  it('fail when a page of the lake has no list of objects', async () => {
+    const call = clientAnswering({
+      prefix: '',
+      key_prefix: 'users/ada/',
+      folders: [],
+      objects: null,
+      next_cursor: null
+    }).listObjects('mine', '');
+    await expect(call).rejects.toThrow('reply.objects is null, not a list');
+  });
+
+  it('pass when right, extra fields included', async () => {
+    const listed: ITransfer = { ...transfer('a', 'done'), items: [] };
+    const reply = await clientAnswering({
+      transfers: [{ ...listed, added_later: true }]
+    }).listTransfers();
+    expect(reply.map(t => t.id)).toEqual(['a']);
+  });
+});

@@ -1,0 +1,286 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import { MessageLoop } from '@lumino/messaging';
+import { Widget } from '@lumino/widgets';
+import * as React from 'react';
+
+import { DataLakeAPIError } from '../../../api/client';
+import { ILakeActions } from '../../../components/actions';
+import { LakeBrowser } from '../../../components/lake/LakeBrowser';
+import { ROW_HEIGHT } from '../../../components/lake/LakeRow';
+import { ILakeEntry } from '../../../logic/entries';
+import { LakeBrowserModel } from '../../../models/lake';
+import { FakeLake, folder, object } from '../../fixtures/lake';
+
+(globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
+
+const trans = nullTranslator.load('jupyterlab_datalake');
+
+/** Do something, and let the requests it makes be answered, all inside act(). */
+async function act(what: () => void, ms = 0): Promise<void> {
+  await React.act(async () => {
+    what();
+    await new Promise(resolve => setTimeout(resolve, ms));
+  });
+}
+
+function settle(ms = 0): Promise<void> {
+  return act(() => undefined, ms);
+}
+
+describe('LakeBrowser', () => {
+  let lake: FakeLake;
+  let model: LakeBrowserModel;
+  let widget: Widget;
+  let calls: string[];
+
+  beforeEach(() => {
+    lake = new FakeLake();
+    model = new LakeBrowserModel({
+      api: lake.api,
+      transfers: lake.transfers,
+      pageSize: 10000,
+      infoDelay: 0
+    });
+    calls = [];
+  });
+  afterEach(async () => {
+    await act(() => widget?.dispose());
+    model.dispose();
+  });
+
+  const record =
+    (name: string) =>
+    (entries: ILakeEntry | ILakeEntry[]): void => {
+      const list = Array.isArray(entries) ? entries : [entries];
+      calls.push(`${name} ${list.map(e => e.key).join(',')}`);
+    };
+
+  async function render(): Promise<void> {
+    const actions: ILakeActions = {
+      downloadToHome: record('home'),
+      downloadToComputer: record('computer'),
+      copyUri: record('uri'),
+      copySnippet: record('snippet'),
+      delete: record('delete'),
+      upload: files => calls.push(`upload ${files.map(f => f.name)}`)
+    };
+    widget = ReactWidget.create(
+      <LakeBrowser model={model} trans={trans} actions={actions} />
+    );
+    await act(() => {
+      Widget.attach(widget, document.body);
+      MessageLoop.sendMessage(widget, Widget.Msg.UpdateRequest);
+    });
+  }
+
+  const $ = <T extends Element = HTMLElement>(selector: string) =>
+    widget.node.querySelector(selector) as T;
+  const $$ = (selector: string) =>
+    Array.from(widget.node.querySelectorAll<HTMLElement>(selector));
+  const rows = () => $$('.jp-DataLake-lakeRow');
+  const row = (key: string) =>
+    $(`.jp-DataLake-lakeRow[data-key="${key}"]`) as HTMLElement;
+  const labels = (element: HTMLElement) =>
+    Array.from(element.querySelectorAll('button')).map(b =>
+      b.getAttribute('aria-label')
+    );
+
+  it('renders only the rows in view of ten thousand, and those further on when scrolled', async () => {
+    lake.folders['users/ada/'] = [
+      folder('raw'),
+      ...Array.from({ length: 9999 }, (_, i) => object(`${i}.csv`, i, i))
+    ];
+    await render();
+    expect($('[role="grid"]').getAttribute('aria-rowcount')).toBe('10001');
+    expect(rows().length).toBeLessThan(40);
+    expect(rows()[0].dataset.kind).toBe('folder');
+    expect(rows()[0].getAttribute('tabindex')).toBe('0');
+
+    const viewport = $('.jp-DataLake-lakeViewport');
+    await act(() => {
+      viewport.scrollTop = 5000 * ROW_HEIGHT;
+      viewport.dispatchEvent(new Event('scroll'));
+    });
+    const shown = rows().map(r => Number(r.dataset.index));
+    expect(shown.length).toBeLessThan(45);
+    expect(shown).toContain(5000);
+    // The row that takes the Tab key stays, so that focus is never lost.
+    expect(shown).toContain(0);
+  });
+
+  it('shows the tabs, the path, and the actions the area allows', async () => {
+    lake.folders['users/ada/'] = [folder('raw'), object('a.csv')];
+    await render();
+    const selected = $$('[role="tab"]').map(tab => [
+      tab.textContent,
+      tab.getAttribute('aria-selected')
+    ]);
+    expect(selected).toEqual([
+      ['Shared', 'false'],
+      ['My area', 'true']
+    ]);
+    expect($$('.jp-DataLake-crumb').map(c => c.textContent)).toEqual([
+      'My area'
+    ]);
+    expect(labels(row('users/ada/a.csv'))).toEqual([
+      'Download a.csv to home',
+      'Download a.csv to my computer',
+      'Copy s3a:// URI of a.csv',
+      'Copy Python snippet for a.csv',
+      'Delete a.csv'
+    ]);
+    expect(labels(row('users/ada/raw/'))).toEqual([
+      'Download raw to home',
+      'Delete raw'
+    ]);
+
+    await act(() =>
+      (
+        row('users/ada/a.csv').querySelector(
+          '.jp-DataLake-lakeDownloadHome'
+        ) as HTMLElement
+      ).click()
+    );
+    expect(calls).toEqual(['home users/ada/a.csv']);
+  });
+
+  it('offers Delete in shared/ only once the server says the object is the user’s', async () => {
+    lake.folders['shared/'] = [
+      folder('team'),
+      object('0.csv'),
+      object('1.csv')
+    ];
+    model = new LakeBrowserModel({
+      api: lake.api,
+      transfers: lake.transfers,
+      area: 'shared',
+      infoDelay: 50
+    });
+    await render();
+    expect(labels(row('shared/0.csv'))).not.toContain('Delete 0.csv');
+    await settle(60);
+    expect(labels(row('shared/0.csv'))).toContain('Delete 0.csv');
+    expect(labels(row('shared/1.csv'))).not.toContain('Delete 1.csv');
+    expect(labels(row('shared/team/'))).toEqual(['Download team to home']);
+    expect($$('.jp-DataLake-crumb').map(c => c.textContent)).toEqual([
+      'shared'
+    ]);
+  });
+
+  it('sorts by a column, folders first, and filters by name', async () => {
+    lake.folders['users/ada/'] = [
+      folder('zz'),
+      object('small.csv', 1),
+      object('big.csv', 100),
+      object('mid.csv', 10)
+    ];
+    await render();
+    const order = () => rows().map(r => r.dataset.key);
+    await act(() =>
+      ($('.jp-DataLake-sortButton[data-column="size"]') as HTMLElement).click()
+    );
+    expect($('.jp-DataLake-lakeColumn-size').getAttribute('aria-sort')).toBe(
+      'descending'
+    );
+    expect($('.jp-DataLake-lakeColumn-name').getAttribute('aria-sort')).toBe(
+      'none'
+    );
+    expect(order()).toEqual([
+      'users/ada/zz/',
+      'users/ada/big.csv',
+      'users/ada/mid.csv',
+      'users/ada/small.csv'
+    ]);
+
+    const filter = $<HTMLInputElement>('input[aria-label="Filter by name"]');
+    await act(() => {
+      Object.getOwnPropertyDescriptor(
+        HTMLInputElement.prototype,
+        'value'
+      )!.set!.call(filter, 'MID');
+      filter.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect(order()).toEqual(['users/ada/mid.csv']);
+  });
+
+  it('moves between rows with the arrows, and opens a folder with Enter', async () => {
+    lake.folders['users/ada/'] = [folder('raw'), object('a.csv')];
+    lake.folders['users/ada/raw/'] = [];
+    await render();
+    const first = rows()[0];
+    await act(() => {
+      first.focus();
+      first.dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true })
+      );
+    });
+    expect(document.activeElement).toBe(row('users/ada/a.csv'));
+    expect(row('users/ada/a.csv').getAttribute('tabindex')).toBe('0');
+
+    await act(() =>
+      row('users/ada/raw/').dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })
+      )
+    );
+    await settle();
+    expect(model.prefix).toBe('raw');
+    expect($$('.jp-DataLake-crumb').map(c => c.textContent)).toEqual([
+      'My area',
+      'raw'
+    ]);
+    expect(widget.node.textContent).toContain(
+      'This folder is empty. Drop files here to upload.'
+    );
+
+    await act(() => ($$('.jp-DataLake-crumb')[0] as HTMLElement).click());
+    await settle();
+    expect(model.prefix).toBe('');
+  });
+
+  it("shows the server's message with a Retry, and a Load more while there are pages", async () => {
+    lake.failNext = new DataLakeAPIError(
+      'The data lake cannot be reached: connection refused.',
+      503
+    );
+    lake.folders['users/ada/'] = ['1', '2', '3'].map(n => object(`${n}.csv`));
+    model = new LakeBrowserModel({
+      api: lake.api,
+      transfers: lake.transfers,
+      pageSize: 2
+    });
+    await render();
+    expect($('.jp-DataLake-lakeError').textContent).toContain(
+      'The data lake cannot be reached: connection refused.'
+    );
+    await act(() => $('.jp-DataLake-lakeRetry').click());
+    await settle();
+    expect($('.jp-DataLake-lakeError')).toBe(null);
+    expect(rows()).toHaveLength(2);
+    await act(() => $('.jp-DataLake-loadMore').click());
+    await settle();
+    expect(rows()).toHaveLength(3);
+    expect($('.jp-DataLake-loadMore')).toBe(null);
+  });
+
+  it('says it is loading rather than show nothing', async () => {
+    lake.hold('users/ada/');
+    await render();
+    expect($('.jp-DataLake-lakeLoading').textContent).toBe('Loading…');
+  });
+
+  it('uploads the files picked', async () => {
+    lake.folders['users/ada/'] = [];
+    await render();
+    const input = $<HTMLInputElement>('input.jp-DataLake-uploadInput');
+    expect(input.type).toBe('file');
+    expect(input.multiple).toBe(true);
+    Object.defineProperty(input, 'files', {
+      value: [new File(['x'], 'a.csv'), new File(['y'], 'b.csv')]
+    });
+    await act(() =>
+      input.dispatchEvent(new Event('change', { bubbles: true }))
+    );
+    expect(calls).toEqual(['upload a.csv,b.csv']);
+  });
+});

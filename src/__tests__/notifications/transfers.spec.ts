@@ -1,0 +1,82 @@
+import { Notification } from '@jupyterlab/apputils';
+import { nullTranslator } from '@jupyterlab/translation';
+import { Signal } from '@lumino/signaling';
+
+import { ITransfer } from '../../api/types';
+import { ITransferActions } from '../../components/actions';
+import { TransfersModel } from '../../models/transfers';
+import { TransferNotifier } from '../../notifications/transfers';
+import { transfer } from '../fixtures/transfers';
+
+const trans = nullTranslator.load('jupyterlab_datalake');
+
+describe('TransferNotifier', () => {
+  const finished = new Signal<unknown, ITransfer>({});
+  const shown: ITransfer[] = [];
+  const actions = {
+    retry: jest.fn(),
+    showTransfers: jest.fn(),
+    showInFileBrowser: (t: ITransfer) => shown.push(t)
+  } as unknown as ITransferActions;
+  new TransferNotifier(
+    { finished } as unknown as TransfersModel,
+    trans,
+    actions
+  );
+
+  function told(level: 'success' | 'error', what: ITransfer) {
+    const spy = jest.spyOn(Notification, level).mockReturnValue('id');
+    finished.emit(what);
+    expect(spy).toHaveBeenCalledTimes(1);
+    const [message, options] = spy.mock.calls[0];
+    spy.mockRestore();
+    return {
+      message,
+      labels: (options?.actions ?? []).map(a => a.label),
+      click: (label: string) =>
+        options?.actions
+          ?.find(a => a.label === label)
+          ?.callback(new MouseEvent('click'))
+    };
+  }
+
+  it('says where a download went, and shows it in the file browser', () => {
+    const download = transfer('d', 'done', {
+      direction: 'download',
+      sources: ['shared/q3/sales.csv'],
+      destination: 'work/sales.csv'
+    });
+    const { message, labels, click } = told('success', download);
+    expect(message).toBe('Downloaded sales.csv into /work');
+    expect(labels).toEqual(['Show in file browser']);
+    click('Show in file browser');
+    expect(shown).toEqual([download]);
+  });
+
+  it('keeps its words for uploads', () => {
+    const { message } = told('success', transfer('u', 'done'));
+    expect(message).toBe(
+      'Sent u.csv to the data lake: s3a://datalake/users/ada/u.csv'
+    );
+  });
+
+  it('offers no Retry for an upload from the computer, which only the user can redo', () => {
+    const fromHome = told('error', transfer('h', 'failed'));
+    expect(fromHome.labels).toEqual(['Retry', 'Show transfers']);
+    const fromBrowser = told(
+      'error',
+      transfer('b', 'failed', { origin: 'browser' })
+    );
+    expect(fromBrowser.labels).toEqual(['Show transfers']);
+    const download = told(
+      'error',
+      transfer('d', 'failed', {
+        direction: 'download',
+        message: 'Not enough space in your home.'
+      })
+    );
+    expect(download.message).toBe(
+      'd.csv was not downloaded: Not enough space in your home.'
+    );
+  });
+});

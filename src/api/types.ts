@@ -1,0 +1,326 @@
+/**
+ * Shapes of the server's REST API under `{base_url}/datalake/`, documented in
+ * docs/rest-api.yaml. Every request goes through `client.ts`, so this file is the one place the
+ * frontend's view of the API can drift from the server's; `validate.ts` checks the replies whose
+ * wrong shape would mislead the UI.
+ */
+
+/** Why the data lake can or cannot be used (`connection.state`). */
+export type ConnectionState =
+  | 'ok'
+  | 'not-configured'
+  | 'invalid-config'
+  | 'unreachable'
+  | 'bad-credentials'
+  | 'access-denied'
+  | 'no-such-bucket'
+  | 'error';
+
+export interface IConnection {
+  state: ConnectionState;
+  /** A human sentence saying what is wrong (or that all is well). */
+  message: string;
+  /** What the user or the hub admin can do about it; empty when connected. */
+  hint: string;
+}
+
+/** `GET /datalake/status` */
+export interface IStatus {
+  version: string;
+  user: string | null;
+  bucket: string | null;
+  /** host[:port] of the S3 endpoint; never a secret. */
+  endpoint_host: string | null;
+  /** Key prefixes of the two areas a user works in. */
+  areas: { shared: string; mine: string } | null;
+  connection: IConnection;
+  /** Seconds since the epoch at which the server checked the bucket. */
+  checked_at: number;
+  /** Whether the file browser's root survives a restart; null when unknown. */
+  root: IClassification | null;
+}
+
+/** Whether a path survives a restart, decided from the mount table. */
+export interface IClassification {
+  path: string;
+  persistent: boolean;
+  /** A human sentence, e.g. "on a tmpfs (RAM) mount at /tmp, lost at restart". */
+  reason: string;
+  mount_point: string;
+  fstype: string;
+}
+
+/** One of the user's top-level entries in a watched place. */
+export interface IWatchedEntry {
+  path: string;
+  name: string;
+  bytes: number;
+  files: number;
+  is_dir: boolean;
+  mtime: number;
+}
+
+export interface IWatchedLocation {
+  path: string;
+  persistent: boolean;
+  reason: string;
+  writable: boolean;
+  bytes: number;
+  files: number;
+  /** The largest of the user's entries, largest first. */
+  entries: IWatchedEntry[];
+  entry_count: number;
+  /** Why the list may be incomplete or not all the user's, e.g. a server running as root. */
+  note?: string | null;
+}
+
+export interface IPackage {
+  name: string;
+  version: string;
+  location: string;
+}
+
+/** `GET /datalake/at-risk` */
+export interface IAtRisk {
+  home: string;
+  /** Seconds since the epoch from which installed packages are reported. */
+  since: number;
+  locations: IWatchedLocation[];
+  /** Packages installed since the server started into places lost at restart. */
+  packages: IPackage[];
+}
+
+/** `POST /datalake/rescue` */
+export interface IRescueResult {
+  rescued: { source: string; destination: string; bytes: number }[];
+  folder: string;
+  home_in_contents: string | null;
+}
+
+/** A folder or file of the usage breakdown; paths are relative to home. */
+export interface IUsageEntry {
+  path: string;
+  /** Allocated bytes, as `du` counts them; for folders, the recursive total. */
+  bytes: number;
+  apparent: number;
+  files: number;
+}
+
+/** `GET /datalake/usage` */
+export interface IUsage {
+  /** Absolute path of the persistent home. */
+  home: string;
+  /** Home's path in the file browser ("" when it is the root), or null when not shown there. */
+  home_in_contents: string | null;
+  /** Allocated bytes in home, as `du -sx` counts them. */
+  used: number;
+  apparent: number;
+  files: number;
+  dirs: number;
+  /** The quota, or the volume's size when no quota is configured. */
+  capacity: number;
+  capacity_source: 'quota' | 'volume';
+  percent: number | null;
+  /** What the volume itself reports; free can run out before the quota does. */
+  volume: { total: number; free: number };
+  largest_dirs: IUsageEntry[];
+  largest_files: IUsageEntry[];
+  /** Where JupyterLab's delete puts files; still counted in home. */
+  trash: IUsageEntry;
+  unreadable: string[];
+  unreadable_count: number;
+  /** Seconds since the epoch of the last full scan, and of the last update from a save. */
+  scanned_at: number;
+  updated_at: number;
+  scan_seconds: number;
+  /** Seconds the last save took to fold into the figure, or null before any save. */
+  update_seconds: number | null;
+  /** True while a rescan runs; the figures are the previous scan's. */
+  refreshing: boolean;
+  /** The last save the disk or quota refused, if any; `at` is seconds since the epoch. */
+  last_save_error: { path: string; reason: string; at: number } | null;
+}
+
+/** `GET /datalake/space?path=…` */
+export interface ISpace {
+  path: string;
+  /** Bytes free (statvfs f_bavail) on the volume the file would be written to. */
+  free: number;
+  total: number;
+}
+
+/** `POST /datalake/trash/empty` */
+export interface ITrashEmptied extends IUsage {
+  freed: number;
+  /** Trash entries that could not be deleted. */
+  failed: string[];
+}
+
+/** The two places in the bucket a user works in. */
+export type Area = 'shared' | 'mine';
+
+/**
+ * What to do when a destination already exists: `ask` (the default) refuses with 409 and the
+ * list of clashes so that the UI can ask first; `rename` adds " (1)" before the extension.
+ */
+export type ConflictPolicy = 'ask' | 'overwrite' | 'rename' | 'skip';
+
+export type TransferState =
+  'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** One file, or one empty folder's marker, of a transfer. */
+export interface ITransferItem {
+  /** Uploads: the source's file browser path (absolute for places outside it). */
+  source: string;
+  /** Uploads: the object key it is written to, after renaming. */
+  destination: string;
+  /** Size in bytes when planned. */
+  bytes: number;
+  done: number;
+  state: TransferState | 'skipped';
+  /** Why it failed or was skipped. */
+  message: string | null;
+  /** Whether the destination existed when the transfer was planned. */
+  exists: boolean;
+}
+
+/** A transfer between home and the data lake, as `GET /datalake/transfers` lists it. */
+export interface ITransfer {
+  id: string;
+  direction: 'upload' | 'download';
+  /** Where an upload's file is read from: home, or the user's computer through the browser. */
+  origin: 'home' | 'browser';
+  area: Area;
+  /** Sub-folder inside the area, without leading or trailing slash; "" for its top. */
+  prefix: string;
+  /** What the user picked: file browser paths for uploads. */
+  sources: string[];
+  conflict: ConflictPolicy;
+  state: TransferState;
+  /** Why it failed, in words for the user; null unless failed or cancelled. */
+  message: string | null;
+  bytes_total: number;
+  bytes_done: number;
+  files_total: number;
+  files_done: number;
+  files_skipped: number;
+  /** Bytes per second over the last few seconds; null when not running. */
+  rate: number | null;
+  /** Seconds left at that rate; null when unknown. */
+  eta: number | null;
+  /** Seconds since the epoch. */
+  created: number;
+  started: number | null;
+  finished: number | null;
+  bucket: string;
+  /** Uploads: the key of a single file, or the common key prefix ending in "/". */
+  destination: string;
+  /** `s3a://bucket/key` of the destination, for Spark, Hive and Trino. */
+  uri: string;
+  /** Per-file detail; only in `GET /datalake/transfers/{id}` and the reply to a POST. */
+  items?: ITransferItem[];
+}
+
+/** Body of `POST /datalake/transfers`. */
+export interface ITransferRequest {
+  /** `upload` (the default) sends from home; `download` fetches keys into home. */
+  direction?: 'upload' | 'download';
+  /**
+   * Uploads: file browser paths of files and folders in home. Downloads: object keys of the
+   * area; a key ending in "/" is a folder, downloaded recursively.
+   */
+  sources: string[];
+  /** Downloads only: the folder in home (a file browser path) to download into. */
+  destination?: string;
+  area: Area;
+  /** Sub-folder inside the area; "" or omitted for its top. */
+  prefix?: string;
+  conflict?: ConflictPolicy;
+  /** Plan only: answer with the keys and the clashes, start nothing. */
+  dry_run?: boolean;
+}
+
+/** The reply to a dry run, and the `plan` of a 409 when `conflict` is `ask`. */
+export interface ITransferPlan {
+  area: Area;
+  prefix: string;
+  bucket: string;
+  /** Where the files go; `exists` marks the clashes. */
+  items: ITransferItem[];
+  /** Destination keys that exist already. */
+  conflicts: string[];
+  bytes_total: number;
+  files_total: number;
+  destination: string;
+  uri: string;
+}
+
+/** A sub-folder of a data lake listing. */
+export interface ILakeFolder {
+  name: string;
+  /** Its full key prefix, ending in "/". */
+  key: string;
+}
+
+/** An object of a data lake listing. */
+export interface ILakeObject {
+  key: string;
+  /** The name inside the listed folder. */
+  name: string;
+  size: number;
+  /** Seconds since the epoch. */
+  last_modified: number;
+  etag: string;
+}
+
+/** `GET /datalake/objects`: one page of one folder level. */
+export interface ILakePage {
+  area: Area;
+  /** The folder inside the area, without slashes at the ends; "" for its top. */
+  prefix: string;
+  /** The folder's full key prefix, such as `shared/projects/`. */
+  key_prefix: string;
+  folders: ILakeFolder[];
+  objects: ILakeObject[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  next_cursor: string | null;
+}
+
+/** `POST /datalake/objects/info`: what HeadObject says, and whether the user may delete. */
+export interface IObjectInfo {
+  key: string;
+  size?: number;
+  last_modified?: number | null;
+  content_type?: string;
+  /** Who uploaded it, from the metadata the extension writes; null when unknown. */
+  uploader?: string | null;
+  sha256?: string | null;
+  source_path?: string | null;
+  /** True in the user's own area, and in shared/ for the user's own uploads. */
+  can_delete: boolean;
+  missing?: boolean;
+  folder?: boolean;
+}
+
+/** `POST /datalake/objects/delete` */
+export interface IDeleteResult {
+  deleted: number;
+  failed: { key: string; message: string }[];
+  /** Keys that were not in the data lake (any more): nothing to delete. */
+  missing: string[];
+}
+
+/** Body of `POST /datalake/uploads`: a file from the user's computer. */
+export interface IBrowserUploadRequest {
+  area: Area;
+  prefix?: string;
+  name: string;
+  size: number;
+  conflict?: ConflictPolicy;
+}
+
+/** The reply to `POST /datalake/uploads`: send parts of `part_size` bytes, in order. */
+export interface IBrowserUpload extends ITransfer {
+  /** null when the file was skipped as existing. */
+  part_size: number | null;
+}

@@ -1,0 +1,131 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { formatBytes } from '../../logic/format';
+import { AtRiskModel } from '../../models/atrisk';
+import { IPackage, IWatchedLocation } from '../../api/types';
+import { EntryRow } from '../common/EntryRow';
+import { Section } from '../common/Section';
+
+export interface IAtRiskSectionProps {
+  model: AtRiskModel;
+  trans: TranslationBundle;
+  /** Move an entry (absolute path) into home. */
+  onRescue: (path: string) => void;
+  /** Copy a command that reinstalls packages into home. */
+  onCopyPipCommand: (packages: IPackage[]) => void;
+  /** Send an entry (absolute path) to the data lake. */
+  onSendToLake?: (path: string) => void;
+}
+
+/** "Lost at restart": the user's files in non-persistent places, and packages installed there. */
+export function AtRiskSection(props: IAtRiskSectionProps): JSX.Element {
+  const { model, trans } = props;
+  const atRisk = model.atRisk;
+  const locations = (atRisk?.locations ?? []).filter(
+    location => !location.persistent && location.entry_count > 0
+  );
+  const packages = atRisk?.packages ?? [];
+  const nothing = atRisk && locations.length === 0 && packages.length === 0;
+  return (
+    <Section
+      id="at-risk"
+      title={trans.__('Lost at restart')}
+      refreshTooltip={trans.__('Look again')}
+      onRefresh={() => void model.lookAgain()}
+      refreshEnabled={!model.isFetching}
+    >
+      {!atRisk && model.error && (
+        <p className="jp-DataLake-message">{model.error.message}</p>
+      )}
+      {!atRisk && !model.error && (
+        <p className="jp-DataLake-muted">{trans.__('Looking…')}</p>
+      )}
+      {nothing && (
+        <p className="jp-DataLake-muted jp-DataLake-safe">
+          {trans.__(
+            'Nothing at risk: nothing of yours sits where a restart would delete it.'
+          )}
+        </p>
+      )}
+      {locations.map(location => (
+        <LocationView key={location.path} location={location} {...props} />
+      ))}
+      {packages.length > 0 && <PackagesView packages={packages} {...props} />}
+    </Section>
+  );
+}
+
+function LocationView(
+  props: IAtRiskSectionProps & { location: IWatchedLocation }
+) {
+  const { location, trans, onRescue, onSendToLake } = props;
+  return (
+    <div className="jp-DataLake-location" data-path={location.path}>
+      <h4 title={location.reason}>
+        {location.path}{' '}
+        <span className="jp-DataLake-muted">
+          {trans._n(
+            '%2 in %1 file',
+            '%2 in %1 files',
+            location.files,
+            formatBytes(location.bytes)
+          )}
+        </span>
+      </h4>
+      {location.note && (
+        <p className="jp-DataLake-muted jp-DataLake-note">{location.note}</p>
+      )}
+      <ul aria-label={trans.__('Lost at restart in %1', location.path)}>
+        {location.entries.map(entry => (
+          <EntryRow
+            key={entry.path}
+            path={entry.path}
+            label={entry.name}
+            bytes={entry.bytes}
+            isFolder={entry.is_dir}
+            action={{
+              text: trans.__('Move into home'),
+              title: trans.__('Move into home'),
+              ariaLabel: trans.__('Move %1 into home', entry.path),
+              onClick: () => onRescue(entry.path)
+            }}
+            sendToLake={onSendToLake && { trans, onSend: onSendToLake }}
+          />
+        ))}
+      </ul>
+      {location.entry_count > location.entries.length && (
+        <button
+          className="jp-DataLake-linkButton"
+          onClick={() => void props.model.setShowAll(true)}
+        >
+          {trans.__('Show all %1', location.entry_count)}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function PackagesView(props: IAtRiskSectionProps & { packages: IPackage[] }) {
+  const { packages, trans, onCopyPipCommand } = props;
+  return (
+    <div className="jp-DataLake-packages">
+      <h4>{trans.__('Packages installed outside home')}</h4>
+      <ul aria-label={trans.__('Packages installed outside home')}>
+        {packages.map(pkg => (
+          <li key={pkg.name} className="jp-DataLake-entry" title={pkg.location}>
+            <span className="jp-DataLake-entryPath">
+              {pkg.name} {pkg.version}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <button
+        className="jp-mod-styled jp-DataLake-copyPip"
+        onClick={() => onCopyPipCommand(packages)}
+      >
+        {trans.__('Copy pip install --user command')}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import { LabIcon } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+/** A button that shows only an icon; its label is its accessible name and tooltip. */
+export function IconButton(props: {
+  className: string;
+  icon: LabIcon;
+  label: string;
+  onClick: () => void;
+}): JSX.Element {
+  return (
+    <button
+      className={`jp-DataLake-iconButton ${props.className}`}
+      aria-label={props.label}
+      title={props.label}
+      onClick={event => {
+        event.stopPropagation();
+        props.onClick();
+      }}
+      // A double-click on a button is two clicks on it, not an open of the row.
+      onDoubleClick={event => event.stopPropagation()}
+    >
+      <props.icon.react tag="span" className="jp-DataLake-entryIcon" />
+    </button>
+  );
+}

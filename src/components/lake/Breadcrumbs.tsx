@@ -1,0 +1,39 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { folderTrail } from '../../logic/keys';
+
+/** The folders from the area's top to the one shown, each a button that opens it. */
+export function Breadcrumbs(props: {
+  root: string;
+  prefix: string;
+  trans: TranslationBundle;
+  onOpen: (prefix: string) => void;
+}): JSX.Element {
+  const { root, prefix, trans, onOpen } = props;
+  const crumbs = [{ name: root, prefix: '' }, ...folderTrail(prefix)];
+  return (
+    <nav className="jp-DataLake-crumbs" aria-label={trans.__('Folder path')}>
+      <ol>
+        {crumbs.map((crumb, i) => (
+          <li key={crumb.prefix}>
+            {i > 0 && (
+              <span className="jp-DataLake-crumbSeparator" aria-hidden="true">
+                /
+              </span>
+            )}
+            <button
+              className="jp-DataLake-crumb"
+              data-prefix={crumb.prefix}
+              aria-current={i === crumbs.length - 1 ? 'location' : undefined}
+              title={trans.__('Open %1', crumb.name)}
+              onClick={() => onOpen(crumb.prefix)}
+            >
+              <bdi>{crumb.name}</bdi>
+            </button>
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}

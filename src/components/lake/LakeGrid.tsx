@@ -1,0 +1,253 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import { caretDownIcon, caretUpIcon } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { ILakeEntry, ISort, SortKey } from '../../logic/entries';
+import { LakeBrowserModel } from '../../models/lake';
+import { ILakeActions } from '../actions';
+import { IRowHandlers, LakeRow, ROW_HEIGHT } from './LakeRow';
+
+/** The list grows with its rows up to this many, then scrolls. */
+const ROWS_SHOWN = 15;
+
+/** Rows rendered beyond each edge of the view, so that fast scrolling shows no gap. */
+const OVERSCAN = 8;
+
+/** How close to the end, in rows, scrolling loads the next page. */
+const END_ROWS = 10;
+
+export interface IListingProps {
+  model: LakeBrowserModel;
+  /** The loaded rows, sorted and filtered. */
+  rows: readonly ILakeEntry[];
+  filter: string;
+  sort: ISort;
+  onSort: (key: SortKey) => void;
+  trans: TranslationBundle;
+  actions: ILakeActions;
+  /** Names the grid for screen readers. */
+  label: string;
+  onOpen: (entry: ILakeEntry) => void;
+  onUp: () => void;
+}
+
+/**
+ * The rows as a grid that renders only what is in view: a folder of tens of thousands of
+ * objects scrolls as lightly as one of ten. One row at a time takes the Tab key (a roving
+ * tabindex); arrows move between rows.
+ */
+export function LakeGrid(props: IListingProps): JSX.Element {
+  const { model, rows, sort, trans } = props;
+  const viewport = React.useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = React.useState(0);
+  const [active, setActive] = React.useState(0);
+  const focusActive = React.useRef(false);
+
+  const height = Math.min(rows.length, ROWS_SHOWN) * ROW_HEIGHT;
+  const current = Math.min(active, rows.length - 1);
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(
+    rows.length,
+    Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN
+  );
+  const shown: number[] = [];
+  for (let i = first; i < last; i++) {
+    shown.push(i);
+  }
+  // The focused row stays rendered when scrolled away, so that focus is not lost.
+  if (current < first) {
+    shown.unshift(current);
+  } else if (current >= last) {
+    shown.push(current);
+  }
+
+  React.useEffect(() => {
+    model.want(rows.slice(first, last));
+  }, [model, rows, first, last]);
+
+  React.useEffect(() => {
+    if (focusActive.current) {
+      focusActive.current = false;
+      viewport.current
+        ?.querySelector<HTMLElement>(`[data-index="${current}"]`)
+        ?.focus();
+    }
+  });
+
+  const moveTo = (index: number) => {
+    const i = Math.max(0, Math.min(rows.length - 1, index));
+    const node = viewport.current;
+    if (node) {
+      const top = i * ROW_HEIGHT;
+      if (top < node.scrollTop) {
+        node.scrollTop = top;
+      } else if (top + ROW_HEIGHT > node.scrollTop + height) {
+        node.scrollTop = top + ROW_HEIGHT - height;
+      }
+      setScrollTop(node.scrollTop);
+    }
+    focusActive.current = true;
+    setActive(i);
+  };
+
+  // Rows are memoised and read their handlers through this ref: a scroll step then renders
+  // only the rows that come into view, not every row again with fresh closures.
+  const latest = React.useRef<{
+    onKeyDown: IRowHandlers['onKeyDown'];
+    props: IListingProps;
+    setActive: (index: number) => void;
+  }>({ onKeyDown: () => undefined, props, setActive });
+  const handlers = React.useMemo<IRowHandlers>(
+    () => ({
+      onFocus: index => latest.current.setActive(index),
+      onOpen: entry => latest.current.props.onOpen(entry),
+      onKeyDown: (event, index, entry) =>
+        latest.current.onKeyDown(event, index, entry),
+      actions: () => latest.current.props.actions
+    }),
+    []
+  );
+
+  const columns: [SortKey, string][] = [
+    ['name', trans.__('Name')],
+    ['size', trans.__('Size')],
+    ['modified', trans.__('Modified')]
+  ];
+
+  const onKeyDown = (
+    event: React.KeyboardEvent,
+    index: number,
+    entry: ILakeEntry
+  ) => {
+    // Keys pressed on a row's buttons are theirs.
+    if (event.target !== event.currentTarget) {
+      return;
+    }
+    switch (event.key) {
+      case 'ArrowDown':
+        moveTo(index + 1);
+        break;
+      case 'ArrowUp':
+        moveTo(index - 1);
+        break;
+      case 'PageDown':
+        moveTo(index + ROWS_SHOWN - 1);
+        break;
+      case 'PageUp':
+        moveTo(index - ROWS_SHOWN + 1);
+        break;
+      case 'Home':
+        moveTo(0);
+        break;
+      case 'End':
+        moveTo(rows.length - 1);
+        break;
+      case 'Enter':
+        if (entry.kind !== 'folder') {
+          return;
+        }
+        props.onOpen(entry);
+        break;
+      case 'Backspace':
+        props.onUp();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  latest.current = { onKeyDown, props, setActive };
+
+  return (
+    <div
+      role="grid"
+      className="jp-DataLake-lakeGrid"
+      aria-label={props.label}
+      aria-rowcount={rows.length + 1}
+      aria-busy={model.isLoading}
+    >
+      <div role="row" className="jp-DataLake-lakeHeader" aria-rowindex={1}>
+        {columns.map(([column, label]) => (
+          <SortHeader
+            key={column}
+            column={column}
+            label={label}
+            sort={sort}
+            onSort={props.onSort}
+            trans={trans}
+          />
+        ))}
+        <div role="columnheader" className="jp-DataLake-lakeActionsHeader">
+          <span className="jp-DataLake-srOnly">{trans.__('Actions')}</span>
+        </div>
+      </div>
+      <div
+        ref={viewport}
+        className="jp-DataLake-lakeViewport"
+        role="presentation"
+        style={{ height }}
+        onScroll={event => {
+          const node = event.currentTarget;
+          setScrollTop(node.scrollTop);
+          if (
+            node.scrollTop + node.clientHeight >=
+            node.scrollHeight - END_ROWS * ROW_HEIGHT
+          ) {
+            void model.loadMore();
+          }
+        }}
+      >
+        <div
+          role="rowgroup"
+          className="jp-DataLake-lakeRows"
+          style={{ height: rows.length * ROW_HEIGHT }}
+        >
+          {shown.map(i => (
+            <LakeRow
+              key={rows[i].key}
+              entry={rows[i]}
+              index={i}
+              active={i === current}
+              uploader={model.info(rows[i])?.uploader}
+              canDelete={model.canDelete(rows[i])}
+              trans={trans}
+              handlers={handlers}
+            />
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function SortHeader(props: {
+  column: SortKey;
+  label: string;
+  sort: ISort;
+  onSort: (key: SortKey) => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { column, label, sort } = props;
+  const sorted = sort.key === column;
+  const Caret = sort.descending ? caretDownIcon : caretUpIcon;
+  return (
+    <div
+      role="columnheader"
+      className={`jp-DataLake-lakeColumn jp-DataLake-lakeColumn-${column}`}
+      aria-sort={
+        sorted ? (sort.descending ? 'descending' : 'ascending') : 'none'
+      }
+    >
+      <button
+        className="jp-DataLake-sortButton"
+        data-column={column}
+        title={props.trans.__('Sort by %1', label)}
+        onClick={() => props.onSort(column)}
+      >
+        {label}
+        {sorted && <Caret.react tag="span" className="jp-DataLake-sortCaret" />}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import {
+  deleteIcon,
+  downloadIcon,
+  fileIcon,
+  folderIcon,
+  homeIcon,
+  LabIcon,
+  linkIcon,
+  pythonIcon
+} from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { ILakeEntry } from '../../logic/entries';
+import { formatBytes, formatShortDate } from '../../logic/format';
+import { ILakeActions } from '../actions';
+import { IconButton } from '../common/IconButton';
+
+/** Every row is this tall, so that the rows in view follow from the scroll position alone. */
+export const ROW_HEIGHT = 26;
+
+/** What a row calls back; stable for the grid's life, so that rows can be memoised. */
+export interface IRowHandlers {
+  onFocus: (index: number) => void;
+  onOpen: (entry: ILakeEntry) => void;
+  onKeyDown: (
+    event: React.KeyboardEvent,
+    index: number,
+    entry: ILakeEntry
+  ) => void;
+  actions: () => ILakeActions;
+}
+
+/** A row, rendered again only when what it shows changes. */
+export const LakeRow = React.memo(LakeRowView);
+
+function LakeRowView(props: {
+  entry: ILakeEntry;
+  index: number;
+  active: boolean;
+  /** From the object's metadata, once known. */
+  uploader: string | null | undefined;
+  /** Whether the user may delete it; null while unknown. */
+  canDelete: boolean | null;
+  trans: TranslationBundle;
+  handlers: IRowHandlers;
+}): JSX.Element {
+  const { entry, index, trans, handlers, uploader } = props;
+  const actions = handlers.actions();
+  const folder = entry.kind === 'folder';
+  const Icon = folder ? folderIcon : fileIcon;
+  const size = entry.size === null ? '' : formatBytes(entry.size);
+  const date = entry.modified === null ? '' : formatShortDate(entry.modified);
+  const time =
+    entry.modified === null
+      ? undefined
+      : new Date(entry.modified * 1000).toLocaleString();
+  const { name } = entry;
+  const button = (
+    className: string,
+    icon: LabIcon,
+    label: string,
+    onClick: () => void
+  ) => (
+    <IconButton
+      className={`jp-DataLake-lakeAction ${className}`}
+      icon={icon}
+      label={label}
+      onClick={onClick}
+    />
+  );
+  return (
+    <div
+      role="row"
+      className="jp-DataLake-lakeRow"
+      data-kind={entry.kind}
+      data-key={entry.key}
+      data-index={index}
+      aria-rowindex={index + 2}
+      aria-label={
+        folder
+          ? trans.__('Folder %1', name)
+          : trans.__('%1, %2, modified %3', name, size, time ?? '')
+      }
+      tabIndex={props.active ? 0 : -1}
+      style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}
+      onFocus={() => handlers.onFocus(index)}
+      onDoubleClick={() => folder && handlers.onOpen(entry)}
+      onKeyDown={event => handlers.onKeyDown(event, index, entry)}
+    >
+      <span
+        role="gridcell"
+        className="jp-DataLake-lakeName"
+        title={
+          uploader
+            ? `${entry.key}\n${trans.__('Uploaded by %1', uploader)}`
+            : entry.key
+        }
+      >
+        <Icon.react tag="span" className="jp-DataLake-entryIcon" />
+        <span className="jp-DataLake-lakeNameText">
+          <bdi>{name}</bdi>
+        </span>
+      </span>
+      <span role="gridcell" className="jp-DataLake-lakeSize">
+        {size}
+      </span>
+      <span role="gridcell" className="jp-DataLake-lakeModified" title={time}>
+        {date}
+      </span>
+      <span role="gridcell" className="jp-DataLake-lakeActions">
+        {button(
+          'jp-DataLake-lakeDownloadHome',
+          homeIcon,
+          trans.__('Download %1 to home', name),
+          () => actions.downloadToHome([entry])
+        )}
+        {!folder && (
+          <>
+            {button(
+              'jp-DataLake-lakeDownloadComputer',
+              downloadIcon,
+              trans.__('Download %1 to my computer', name),
+              () => actions.downloadToComputer(entry)
+            )}
+            {button(
+              'jp-DataLake-lakeCopyUri',
+              linkIcon,
+              trans.__('Copy s3a:// URI of %1', name),
+              () => actions.copyUri(entry)
+            )}
+            {button(
+              'jp-DataLake-lakeCopySnippet',
+              pythonIcon,
+              trans.__('Copy Python snippet for %1', name),
+              () => actions.copySnippet(entry)
+            )}
+          </>
+        )}
+        {/* Unknown is not yes: no Delete until the server says so. */}
+        {props.canDelete === true &&
+          button(
+            'jp-DataLake-lakeDelete',
+            deleteIcon,
+            trans.__('Delete %1', name),
+            () => actions.delete([entry])
+          )}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,199 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import { deleteIcon } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import {
+  condenseFolders,
+  formatAge,
+  formatBytes,
+  formatPercent
+} from '../../logic/format';
+import { UsageModel } from '../../models/usage';
+import { IUsage, IUsageEntry } from '../../api/types';
+import { EntryRow } from '../common/EntryRow';
+import { Section } from '../common/Section';
+
+export interface IUsageSectionProps {
+  model: UsageModel;
+  trans: TranslationBundle;
+  /** Open the file browser at a path relative to home (a folder, or a file to select). */
+  onShow: (path: string) => void;
+  /** Ask the user, then empty the trash. */
+  onEmptyTrash: () => void;
+  /** Send a file or folder (a path relative to home) to the data lake. */
+  onSendToLake?: (path: string) => void;
+  /** Seconds since the epoch, for "updated N s ago"; re-rendered by the panel's clock. */
+  now: number;
+}
+
+/** Home usage against the quota: the bar, the figures, the largest items and the trash. */
+export function UsageSection(props: IUsageSectionProps): JSX.Element {
+  const { model, trans } = props;
+  const usage = model.usage;
+  return (
+    <Section
+      id="usage"
+      title={trans.__('Home')}
+      refreshTooltip={trans.__('Scan home again')}
+      onRefresh={() => void model.rescan()}
+      refreshEnabled={!model.isRescanning}
+    >
+      {usage ? (
+        <UsageFigures {...props} usage={usage} />
+      ) : model.error ? (
+        <p className="jp-DataLake-message">{model.error.message}</p>
+      ) : (
+        <p className="jp-DataLake-muted">{trans.__('Measuring home…')}</p>
+      )}
+    </Section>
+  );
+}
+
+function UsageFigures(props: IUsageSectionProps & { usage: IUsage }) {
+  const { usage, model, trans, now } = props;
+  const level = model.level ?? 'normal';
+  const percent = usage.percent ?? 0;
+  const ageSeconds = now - Math.max(usage.scanned_at, usage.updated_at);
+  return (
+    <>
+      <div
+        className={`jp-DataLake-usageFigure jp-DataLake-level-${level}`}
+        data-level={level}
+      >
+        <span className="jp-DataLake-used" data-bytes={usage.used}>
+          {formatBytes(usage.used)}
+        </span>{' '}
+        <span className="jp-DataLake-muted">
+          {trans.__('of %1', formatBytes(usage.capacity))}
+        </span>
+        <span className="jp-DataLake-percent">{formatPercent(percent)}</span>
+      </div>
+      <div
+        className={`jp-DataLake-bar jp-DataLake-level-${level}`}
+        role="meter"
+        aria-label={trans.__('Home usage')}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(percent)}
+        aria-valuetext={trans.__(
+          '%1 of %2 used',
+          formatBytes(usage.used),
+          formatBytes(usage.capacity)
+        )}
+      >
+        <div
+          className="jp-DataLake-barFill"
+          style={{ width: `${Math.min(100, percent)}%` }}
+        />
+      </div>
+      <p className="jp-DataLake-muted jp-DataLake-usageMeta">
+        {usage.capacity_source === 'quota'
+          ? trans.__('Quota %1', formatBytes(usage.capacity))
+          : trans.__(
+              'Volume size %1 (no quota configured)',
+              formatBytes(usage.capacity)
+            )}
+        {' · '}
+        {trans.__('%1 free on the volume', formatBytes(usage.volume.free))}
+        {' · '}
+        <span className="jp-DataLake-updated">
+          {usage.refreshing
+            ? trans.__('rescanning…')
+            : trans.__('updated %1 ago', formatAge(ageSeconds))}
+        </span>
+      </p>
+      {usage.unreadable_count > 0 && (
+        <p className="jp-DataLake-warning">
+          {trans._n(
+            '%1 folder could not be read and is not counted: %2',
+            '%1 folders could not be read and are not counted: %2',
+            usage.unreadable_count,
+            usage.unreadable.slice(0, 3).join(', ')
+          )}
+        </p>
+      )}
+      <TrashRow {...props} usage={usage} />
+      <EntryList
+        title={trans.__('Largest folders')}
+        entries={condenseFolders(usage.largest_dirs)}
+        isFolder={true}
+        {...props}
+      />
+      <EntryList
+        className="jp-DataLake-largestFiles"
+        title={trans.__('Largest files')}
+        entries={usage.largest_files}
+        isFolder={false}
+        {...props}
+      />
+    </>
+  );
+}
+
+function TrashRow(props: IUsageSectionProps & { usage: IUsage }) {
+  const { usage, trans } = props;
+  const empty = usage.trash.files === 0;
+  return (
+    <div className="jp-DataLake-trash">
+      <deleteIcon.react tag="span" className="jp-DataLake-entryIcon" />
+      <span className="jp-DataLake-trashText">
+        {empty
+          ? trans.__('Trash is empty')
+          : trans._n(
+              'Trash: %2 in %1 file, still counted in home',
+              'Trash: %2 in %1 files, still counted in home',
+              usage.trash.files,
+              formatBytes(usage.trash.bytes)
+            )}
+      </span>
+      {!empty && (
+        <button
+          className="jp-mod-styled jp-mod-warn jp-DataLake-emptyTrash"
+          onClick={props.onEmptyTrash}
+        >
+          {trans.__('Empty trash')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function EntryList(
+  props: IUsageSectionProps & {
+    title: string;
+    className?: string;
+    entries: IUsageEntry[];
+    isFolder: boolean;
+  }
+) {
+  const { title, className, entries, isFolder, trans, onShow, onSendToLake } =
+    props;
+  if (entries.length === 0) {
+    return null;
+  }
+  // The data lake takes file browser paths; a home the file browser does not show has none.
+  const send =
+    props.model.usage?.home_in_contents === null ? undefined : onSendToLake;
+  return (
+    <div className={`jp-DataLake-entries ${className ?? ''}`}>
+      <h4>{title}</h4>
+      <ul aria-label={title}>
+        {entries.map(entry => (
+          <EntryRow
+            key={entry.path}
+            path={entry.path}
+            bytes={entry.bytes}
+            isFolder={isFolder}
+            action={{
+              text: trans.__('Show'),
+              title: trans.__('Show in file browser'),
+              ariaLabel: trans.__('Show %1 in file browser', entry.path),
+              onClick: () => onShow(entry.path)
+            }}
+            sendToLake={send && { trans, onSend: send }}
+          />
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * What the UI says of a transfer, decided from the server's record alone: whether it still
+ * moves bytes, its name, how far it got, where a download went, and which transfers have just
+ * ended. Pure functions, shared by the transfers model, the panel and the notifications.
+ */
+import { PathExt } from '@jupyterlab/coreutils';
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import { ITransfer, TransferState } from '../api/types';
+
+/** Whether a transfer in this state still moves bytes, or may. */
+export function isActive(state: TransferState): boolean {
+  return state === 'queued' || state === 'running';
+}
+
+/**
+ * What the user knows a transfer by: the first thing they picked, and how many more.
+ */
+export function transferName(
+  transfer: Pick<ITransfer, 'sources'>,
+  trans: TranslationBundle
+): string {
+  const [first, ...rest] = transfer.sources;
+  const name = PathExt.basename(first ?? '') || first || '';
+  return rest.length > 0 ? trans.__('%1 + %2 more', name, rest.length) : name;
+}
+
+/**
+ * The file browser folder a download went into ("" for the root). A download of one key names
+ * the file or folder it made; one of several keys names the folder they went into.
+ */
+export function downloadedInto(
+  transfer: Pick<ITransfer, 'sources' | 'destination'>
+): string {
+  return transfer.sources.length === 1
+    ? PathExt.dirname(transfer.destination)
+    : transfer.destination;
+}
+
+/** Share of a transfer done, 0 to 100, by bytes, or by files when it has no bytes. */
+export function transferPercent(transfer: ITransfer): number {
+  const [done, total] =
+    transfer.bytes_total > 0
+      ? [transfer.bytes_done, transfer.bytes_total]
+      : [transfer.files_done, transfer.files_total];
+  if (total <= 0) {
+    return transfer.state === 'done' ? 100 : 0;
+  }
+  return Math.min(100, (100 * done) / total);
+}
+
+/**
+ * Compare a new list of transfers with the states last seen, and say which have just
+ * finished. Only a transfer last seen queued or running counts: one that was already finished
+ * the first time this browser saw it (after a reload, say) has been told about before.
+ * A transfer last seen active but missing from the list is remembered, since a list asked for
+ * before it was started may arrive after the reply that started it.
+ */
+export function trackTransfers(
+  known: ReadonlyMap<string, TransferState>,
+  transfers: readonly ITransfer[]
+): { known: Map<string, TransferState>; finished: ITransfer[] } {
+  const next = new Map<string, TransferState>();
+  const finished: ITransfer[] = [];
+  for (const transfer of transfers) {
+    const before = known.get(transfer.id);
+    if (before && isActive(before) && !isActive(transfer.state)) {
+      finished.push(transfer);
+    }
+    next.set(transfer.id, transfer.state);
+  }
+  for (const [id, state] of known) {
+    if (!next.has(id) && isActive(state)) {
+      next.set(id, state);
+    }
+  }
+  return { known: next, finished };
+}

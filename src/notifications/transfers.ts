@@ -1,0 +1,126 @@
+import { Notification } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { IDisposable } from '@lumino/disposable';
+
+import { ITransfer } from '../api/types';
+import { ITransferActions } from '../components/actions';
+import { downloadedInto, transferName } from '../logic/transfers';
+import { TransfersModel } from '../models/transfers';
+
+/**
+ * Tells the user how each transfer they watched ended, wherever they are in JupyterLab: with
+ * what to paste into code when an upload is done, where a download went, and a way to try
+ * again when it failed. A cancelled transfer was cancelled by the user and needs no word.
+ */
+export class TransferNotifier implements IDisposable {
+  constructor(
+    private readonly _transfers: TransfersModel,
+    private readonly _trans: TranslationBundle,
+    private readonly _actions: ITransferActions
+  ) {
+    _transfers.finished.connect(this._notify, this);
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  dispose(): void {
+    if (!this._disposed) {
+      this._disposed = true;
+      this._transfers.finished.disconnect(this._notify, this);
+    }
+  }
+
+  private _notify(_: unknown, transfer: ITransfer): void {
+    const trans = this._trans;
+    const actions = this._actions;
+    // Toasts show about 140 characters; the name comes first, the long URI last.
+    const name = transferName(transfer, trans);
+    const download = transfer.direction === 'download';
+    if (transfer.state === 'done' && download) {
+      this._downloaded(transfer, name);
+    } else if (transfer.state === 'done') {
+      // Copying leaves the notification up, so that both can be copied.
+      const copy = (what: (t: ITransfer) => void) => (event: MouseEvent) => {
+        event.preventDefault();
+        what(transfer);
+      };
+      const skipped = transfer.files_skipped;
+      Notification.success(
+        skipped > 0
+          ? trans._n(
+              'Sent %2 to the data lake (%1 skipped, already there): %3',
+              'Sent %2 to the data lake (%1 skipped, already there): %3',
+              skipped,
+              name,
+              transfer.uri
+            )
+          : trans.__('Sent %1 to the data lake: %2', name, transfer.uri),
+        {
+          autoClose: 10000,
+          actions: [
+            {
+              label: trans.__('Copy s3a:// URI'),
+              callback: copy(actions.copyUri)
+            },
+            {
+              label: trans.__('Copy Python snippet'),
+              callback: copy(actions.copySnippet)
+            }
+          ]
+        }
+      );
+    } else if (transfer.state === 'failed') {
+      const reason = transfer.message ?? trans.__('the transfer failed.');
+      const show = {
+        label: trans.__('Show transfers'),
+        callback: actions.showTransfers
+      };
+      // The server cannot read the user's computer: only they can upload such a file again.
+      const retry =
+        transfer.origin === 'browser'
+          ? []
+          : [
+              {
+                label: trans.__('Retry'),
+                callback: () => actions.retry(transfer)
+              }
+            ];
+      Notification.error(
+        download
+          ? trans.__('%1 was not downloaded: %2', name, reason)
+          : trans.__('%1 was not sent: %2', name, reason),
+        { autoClose: false, actions: [...retry, show] }
+      );
+    }
+  }
+
+  private _downloaded(transfer: ITransfer, name: string): void {
+    const trans = this._trans;
+    const folder = `/${downloadedInto(transfer)}`;
+    const skipped = transfer.files_skipped;
+    Notification.success(
+      skipped > 0
+        ? trans._n(
+            'Downloaded %2 into %3 (%1 skipped, already there)',
+            'Downloaded %2 into %3 (%1 skipped, already there)',
+            skipped,
+            name,
+            folder
+          )
+        : trans.__('Downloaded %1 into %2', name, folder),
+      {
+        autoClose: 10000,
+        actions: [
+          {
+            label: trans.__('Show in file browser'),
+            callback: () => this._actions.showInFileBrowser(transfer)
+          }
+        ]
+      }
+    );
+  }
+
+  private _disposed = false;
+}
