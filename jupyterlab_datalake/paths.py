@@ -20,15 +20,37 @@ def is_within(path: str, root: str) -> bool:
 
 def overlap(entries: Sequence[T], path: Callable[[T], str]) -> tuple[T, T, bool] | None:
     """The first two entries that name the same path (True) or one inside the other (False,
-    inner first), for requests that must act on each path once."""
-    for i, a in enumerate(entries):
-        for b in entries[i + 1 :]:
-            if path(a) == path(b):
-                return a, b, True
-            for inner, outer in ((a, b), (b, a)):
-                if is_within(path(inner), path(outer)):
-                    return inner, outer, False
-    return None
+    inner first), for requests that must act on each path once; "first" as a loop over every
+    pair in the given order would find it.
+
+    A request may name thousands of paths, so no pair is compared: sorted by their components,
+    a path comes right before everything inside it, and one pass with a stack of the folders
+    the walk is in finds every entry that overlaps another (O(n log n)). Only the earliest of
+    those is then compared with the rest, to name its first partner.
+    """
+    paths = [path(e) for e in entries]
+    order = sorted(range(len(paths)), key=lambda i: paths[i].rstrip("/").split("/"))
+    overlapping = [False] * len(paths)
+    enclosing: list[int] = []  # the folders above the current entry, outermost first
+    for i in order:
+        while enclosing and not is_within(paths[i], paths[enclosing[-1]]):
+            enclosing.pop()
+        if enclosing:
+            overlapping[i] = overlapping[enclosing[-1]] = True
+        enclosing.append(i)
+    first = next((i for i, found in enumerate(overlapping) if found), None)
+    if first is None:
+        return None
+    a = paths[first]
+    for j in range(first + 1, len(paths)):
+        b = paths[j]
+        if a == b:
+            return entries[first], entries[j], True
+        if is_within(a, b):
+            return entries[first], entries[j], False
+        if is_within(b, a):
+            return entries[j], entries[first], False
+    return None  # pragma: no cover - an overlapping entry has a partner after it
 
 
 def split_ext(name: str) -> tuple[str, str]:

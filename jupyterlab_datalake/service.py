@@ -112,7 +112,7 @@ class DataLakeService:
 
     async def classify(self, paths: list[str]) -> list[persistence.Classification]:
         s = self.settings
-        return await _in_thread(persistence.classify, paths, s.home_dir, list(s.persistent_paths))
+        return await in_thread(persistence.classify, paths, s.home_dir, list(s.persistent_paths))
 
     async def at_risk(self, top: int = 10, refresh: bool = False) -> dict[str, Any]:
         """What sits in the watched places; `top` entries per place, largest first (0: all).
@@ -123,7 +123,7 @@ class DataLakeService:
         async with self._at_risk_lock:
             cached = self._at_risk
             if refresh or cached is None or time.time() - cached["checked_at"] > 60:
-                cached = self._at_risk = await _in_thread(self._collect_at_risk)
+                cached = self._at_risk = await in_thread(self._collect_at_risk)
         report = dict(cached)
         report["locations"] = [
             {**location, "entries": location["entries"][: top or None]}
@@ -136,7 +136,12 @@ class DataLakeService:
         mounts = persistence.read_mounts()
         persistent = list(s.persistent_paths)
         locations = persistence.watched_report(
-            list(s.watched_paths), s.home_dir, persistent, top=10_000, mounts=mounts
+            list(s.watched_paths),
+            s.home_dir,
+            persistent,
+            top=10_000,
+            mounts=mounts,
+            since=self.started_at,
         )
         packages = persistence.packages_installed_since(
             self.started_at, s.home_dir, persistent, mounts=mounts
@@ -172,7 +177,7 @@ class DataLakeService:
         used = None
         if s.home_quota and self.usage is not None:
             used = (await self.usage.get())["used"]
-        rescued = await _in_thread(
+        rescued = await in_thread(
             persistence.rescue,
             paths,
             s.home_dir,
@@ -180,6 +185,7 @@ class DataLakeService:
             s.rescue_folder,
             s.home_quota,
             used,
+            since=self.started_at,
         )
         if self.usage is not None:
             await self.usage.get(refresh=True)
@@ -216,8 +222,11 @@ class DataLakeService:
         if not isinstance(sources, list) or not sources:
             raise Refused(400, 'Expected "sources": a list of paths or keys.')
         area, conflict = body.get("area", "mine"), body.get("conflict", "ask")
+        direction = body.get("direction", "upload")
+        if direction not in ("upload", "download"):
+            raise Refused(400, f'"direction" is "upload" or "download", not {direction!r}.')
         # Planning walks folders and asks S3 which keys exist: both block.
-        if body.get("direction", "upload") == "download":
+        if direction == "download":
             return await self.in_lake_thread(
                 manager.downloads.plan, sources, area, body.get("destination", ""), conflict
             )
@@ -235,7 +244,7 @@ class DataLakeService:
             watch_saves(contents_manager, self.usage)
 
 
-async def _in_thread(func, *args, **kwargs):
+async def in_thread(func, *args, **kwargs):
     """Run blocking file-system work off the event loop."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(None, functools.partial(func, *args, **kwargs))
