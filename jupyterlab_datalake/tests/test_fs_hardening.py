@@ -328,9 +328,11 @@ async def test_the_lost_at_restart_report_says_when_the_server_runs_as_root(
     jp_server_config, jp_configurable_serverapp, mount_tmpfs
 ):
     place = mount_tmpfs("tmp", "4m")
-    write(place / "model.pkl", b"m" * 1000)
     jp_server_config["DataLake"]["watched_paths"] = [str(place)]
     app = jp_configurable_serverapp(config=jp_server_config)
+    # Made after the server started, as the user's own files are: what was there before
+    # cannot be told from other programs' files when running as root.
+    write(place / "model.pkl", b"m" * 1000)
     report = await app.web_app.settings["datalake"].at_risk()
     (location,) = [loc for loc in report["locations"] if loc["path"] == str(place)]
     assert location["note"].startswith("This server runs as root, so it cannot tell your files")
