@@ -27,8 +27,8 @@ import sys
 import time
 from pathlib import Path
 
-from jupyterlab_datalake import scan as scan_module
-from jupyterlab_datalake.scan import scan
+from jupyterlab_datalake.home import scan as scan_module
+from jupyterlab_datalake.home.scan import scan
 
 SPEC = {"version": 1, "top": 10, "per_top": 100, "files_per_dir": 100, "seed": 20240}
 

@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
+from .errors import Refused
+
 T = TypeVar("T")
 
 # How many "name (n)" candidates are tried before giving up on finding a free name.
@@ -51,6 +53,17 @@ def overlap(entries: Sequence[T], path: Callable[[T], str]) -> tuple[T, T, bool]
         if is_within(b, a):
             return entries[j], entries[first], False
     return None  # pragma: no cover - an overlapping entry has a partner after it
+
+
+def refuse_overlap(entries: Sequence, twice: str, inside: str) -> None:
+    """A 400 when two entries overlap (see ``overlap``), for entries with a ``path`` and the
+    path as the user ``asked`` for it: ``twice`` or ``inside`` is the message, with ``{inner}``
+    and ``{outer}`` standing for the two as asked."""
+    found = overlap(entries, lambda e: e.path)
+    if found is None:
+        return
+    inner, outer, same = found
+    raise Refused(400, (twice if same else inside).format(inner=inner.asked, outer=outer.asked))
 
 
 def split_ext(name: str) -> tuple[str, str]:

@@ -36,7 +36,7 @@ import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 
-from .keys import Refused
+from .errors import Refused
 
 DIR_FLAGS = (
     os.O_RDONLY

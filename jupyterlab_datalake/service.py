@@ -15,15 +15,18 @@ from typing import Any
 
 from traitlets import TraitError
 
-from . import persistence
 from ._version import __version__
 from .config import ConfigError, DataLake, Settings
-from .keys import Refused
-from .lake import Connection, Lake, invalid_config
-from .objects import Objects
-from .saves import watch_saves
-from .transfers import Transfer, TransferManager
-from .usage import UsageMonitor
+from .errors import Connection, Refused
+from .home.saves import watch_saves
+from .home.usage import UsageMonitor
+from .lake.client import Lake, invalid_config
+from .lake.objects import Objects
+from .persistence.mounts import Classification, classify, read_mounts
+from .persistence.packages import packages_installed_since
+from .persistence.rescue import rescue
+from .persistence.watched import watched_report
+from .transfers.manager import Transfer, TransferManager
 
 
 class DataLakeService:
@@ -54,12 +57,21 @@ class DataLakeService:
             else None
         )
         configured = settings is not None and self.lake.configured
-        self.transfers = TransferManager(settings, self.lake, contents_root) if configured else None
+        usage = self.usage
+        self.transfers = (
+            TransferManager(
+                settings,
+                self.lake,
+                contents_root,
+                # A download checks the quota against the usage monitor's figure, and tells it
+                # that home changed.
+                used=(lambda: usage.result.used if usage.result else None) if usage else None,
+                home_changed=usage.mark_stale if usage else None,
+            )
+            if configured
+            else None
+        )
         self.objects = Objects(settings, self.lake) if configured else None
-        if self.transfers and self.usage:
-            usage = self.usage
-            self.transfers.downloads.used = lambda: usage.result.used if usage.result else None
-            self.transfers.downloads.home_changed = usage.mark_stale
 
     @classmethod
     def from_config(cls, config, log, contents_root: str | None = None) -> DataLakeService:
@@ -110,9 +122,9 @@ class DataLakeService:
 
     # ----- what is lost at restart ----------------------------------------------------------
 
-    async def classify(self, paths: list[str]) -> list[persistence.Classification]:
+    async def classify(self, paths: list[str]) -> list[Classification]:
         s = self.settings
-        return await in_thread(persistence.classify, paths, s.home_dir, list(s.persistent_paths))
+        return await in_thread(classify, paths, s.home_dir, list(s.persistent_paths))
 
     async def at_risk(self, top: int = 10, refresh: bool = False) -> dict[str, Any]:
         """What sits in the watched places; `top` entries per place, largest first (0: all).
@@ -133,9 +145,9 @@ class DataLakeService:
 
     def _collect_at_risk(self) -> dict[str, Any]:
         s = self.settings
-        mounts = persistence.read_mounts()
+        mounts = read_mounts()
         persistent = list(s.persistent_paths)
-        locations = persistence.watched_report(
+        locations = watched_report(
             list(s.watched_paths),
             s.home_dir,
             persistent,
@@ -143,9 +155,7 @@ class DataLakeService:
             mounts=mounts,
             since=self.started_at,
         )
-        packages = persistence.packages_installed_since(
-            self.started_at, s.home_dir, persistent, mounts=mounts
-        )
+        packages = packages_installed_since(self.started_at, s.home_dir, persistent, mounts=mounts)
         return {
             "home": s.home_dir,
             "since": self.started_at,
@@ -178,7 +188,7 @@ class DataLakeService:
         if s.home_quota and self.usage is not None:
             used = (await self.usage.get())["used"]
         rescued = await in_thread(
-            persistence.rescue,
+            rescue,
             paths,
             s.home_dir,
             list(s.watched_paths),
@@ -214,25 +224,16 @@ class DataLakeService:
             raise self._not_configured()
         return self.objects
 
-    async def plan_transfer(self, body: dict[str, Any]) -> Transfer:
-        """Plan the transfer a POST body asks for: uploads from home by default, downloads into
-        a home folder with ``"direction": "download"``."""
+    async def plan_transfer(
+        self, direction: str, sources: list[str], area: str, where: str, conflict: str
+    ) -> Transfer:
+        """Plan an upload from home into ``where`` (a prefix of ``area``), or a download into
+        ``where`` (a home folder); starts nothing."""
         manager = self.require_transfers()
-        sources = body.get("sources")
-        if not isinstance(sources, list) or not sources:
-            raise Refused(400, 'Expected "sources": a list of paths or keys.')
-        area, conflict = body.get("area", "mine"), body.get("conflict", "ask")
-        direction = body.get("direction", "upload")
-        if direction not in ("upload", "download"):
-            raise Refused(400, f'"direction" is "upload" or "download", not {direction!r}.')
         # Planning walks folders and asks S3 which keys exist: both block.
         if direction == "download":
-            return await self.in_lake_thread(
-                manager.downloads.plan, sources, area, body.get("destination", ""), conflict
-            )
-        return await self.in_lake_thread(
-            manager.plan, sources, area, body.get("prefix") or "", conflict
-        )
+            return await self.in_lake_thread(manager.downloads.plan, sources, area, where, conflict)
+        return await self.in_lake_thread(manager.plan, sources, area, where, conflict)
 
     async def in_lake_thread(self, func, *args):
         """Run blocking work that talks to S3 on the data lake's own threads."""

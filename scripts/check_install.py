@@ -18,7 +18,7 @@ EXPECTED_IN_WHEEL = [
     (LABEXT + "static/remoteEntry.", "prebuilt frontend bundle"),
     (LABEXT + "schemas/jupyterlab-datalake/plugin.json", "settings schema"),
     ("etc/jupyter/jupyter_server_config.d/jupyterlab_datalake.json", "server extension enabled"),
-    ("jupyterlab_datalake/handlers.py", "server extension code"),
+    ("jupyterlab_datalake/handlers/routes.py", "server extension code"),
 ]
 
 

@@ -14,7 +14,9 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 from jupyterlab_datalake import safefs
-from jupyterlab_datalake.persistence import RescueError, rescue, watched_report
+from jupyterlab_datalake.errors import Refused
+from jupyterlab_datalake.persistence.rescue import rescue
+from jupyterlab_datalake.persistence.watched import watched_report
 from jupyterlab_datalake.tests import test_transfers
 from jupyterlab_datalake.tests.test_transfers import (
     SLOW,
@@ -311,7 +313,7 @@ def test_as_root_what_was_there_before_the_server_started_is_not_taken_as_the_us
     assert location.note and "runs as root" in location.note
     assert [e.name for e in location.entries] == ["results.csv"]
 
-    with pytest.raises(RescueError) as caught:
+    with pytest.raises(Refused) as caught:
         rescue([str(old.parent)], str(home_dir), [str(watched)], since=started)
     assert caught.value.status == 403
     assert caught.value.message.startswith(f"{old.parent} belongs to root and was there before")

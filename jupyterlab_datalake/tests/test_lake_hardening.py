@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from jupyterlab_datalake import browser_uploads
 from jupyterlab_datalake.tests.test_lake_browser import call, put
 from jupyterlab_datalake.tests.test_transfers import send
+from jupyterlab_datalake.transfers import browser as browser_uploads
 
 MiB = 1024**2
 

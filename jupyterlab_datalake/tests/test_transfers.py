@@ -21,12 +21,12 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 from conftest import rgw
-from jupyterlab_datalake import lake as lake_module
-from jupyterlab_datalake import transfers as transfers_module
 from jupyterlab_datalake.config import DataLake
-from jupyterlab_datalake.keys import Refused
-from jupyterlab_datalake.lake import Lake, part_size_for
-from jupyterlab_datalake.transfers import TransferManager
+from jupyterlab_datalake.errors import Refused
+from jupyterlab_datalake.lake import client as lake_module
+from jupyterlab_datalake.lake import multipart as multipart_module
+from jupyterlab_datalake.lake.client import Lake, part_size_for
+from jupyterlab_datalake.transfers.manager import TransferManager
 
 MiB = 1024**2
 
@@ -242,8 +242,8 @@ async def test_objects_beyond_the_copy_limit_get_their_checksum_by_multipart_cop
     jp_fetch, home, prefix, s3_client, monkeypatch
 ):
     # CopyObject stops at 5 GiB; the same path, scaled down, exercises UploadPartCopy on RGW.
-    monkeypatch.setattr(transfers_module, "COPY_LIMIT", 8 * MiB)
-    monkeypatch.setattr(transfers_module, "COPY_PART", 5 * MiB)
+    monkeypatch.setattr(multipart_module, "COPY_LIMIT", 8 * MiB)
+    monkeypatch.setattr(multipart_module, "COPY_PART", 5 * MiB)
     data = write(home / "huge.bin", os.urandom(11 * MiB)).read_bytes()
     done = await send(jp_fetch, sources=["huge.bin"], prefix=prefix)
     assert done["state"] == "done", done
@@ -439,8 +439,8 @@ STOPPING_SERVER = textwrap.dedent(
     """
     import sys, time
     from jupyterlab_datalake.config import DataLake
-    from jupyterlab_datalake.lake import Lake
-    from jupyterlab_datalake.transfers import TransferManager
+    from jupyterlab_datalake.lake.client import Lake
+    from jupyterlab_datalake.transfers.manager import TransferManager
     direction, where, end = sys.argv[1:4]
     settings = DataLake(**dict(a.split("=", 1) for a in sys.argv[4:])).resolve()
     manager = TransferManager(settings, Lake(settings))

@@ -1,5 +1,5 @@
 """What a transfer is: its files, its state and its progress, as listed to the browser and
-kept in the journal. Uploads (transfers.py) and downloads (downloads.py) share it."""
+kept in the journal. Uploads (manager.py, browser.py) and downloads (download.py) share it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .keys import Refused
+from ..errors import Refused
 
 # A plan lists every file; past this many, one transfer is the wrong tool.
 MAX_FILES = 100_000

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 # O_NOFOLLOW: a folder swapped for a symlink between listing and opening must not lead the
 # walk out of the tree.
-from .safefs import DIR_FLAGS as _DIR_FLAGS
+from ..safefs import DIR_FLAGS as _DIR_FLAGS
 
 MAX_UNREADABLE = 100
 # Forking the server costs a few milliseconds; below this many entries one process is done

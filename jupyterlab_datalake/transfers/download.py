@@ -17,36 +17,36 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import safefs
-from .keys import Refused, key_in_area
-from .lake import LakeError
-from .paths import candidates, is_within
+from .. import safefs
+from ..errors import LakeError, Refused
+from ..home.space import free_bytes, shortfall
+from ..lake.client import CHUNK
+from ..lake.keys import key_in_area
+from ..paths import candidates, is_within
+from .host import TransferHost
 from .records import MAX_FILES, Item, Stop, Transfer, check_policy, new_id
-from .usage import shortfall
 
-if TYPE_CHECKING:
-    from .transfers import TransferManager
-
-CHUNK = 4 * 1024 * 1024
 # Longest file name most Linux filesystems take, in bytes.
 NAME_MAX = 255
 
 
 class Downloader:
-    def __init__(self, manager: TransferManager):
+    def __init__(
+        self,
+        manager: TransferHost,
+        used: Callable[[], int | None] | None = None,
+        home_changed: Callable[[], None] | None = None,
+    ):
         self.manager = manager
         self.settings = manager.settings
         # Home's used bytes for the quota check (None: unknown, so not checked), and what to
-        # call once home has changed; the service connects both to the usage monitor.
-        self.used: Callable[[], int | None] = lambda: None
-        self.home_changed: Callable[[], None] = lambda: None
+        # call once home has changed; the service passes both from the usage monitor.
+        self.used: Callable[[], int | None] = used or (lambda: None)
+        self.home_changed: Callable[[], None] = home_changed or (lambda: None)
         # Home as the file browser shows it, to name a link found on the way.
         self.shown_home = safefs.shown(manager.home, manager.root)
-
-    def _call(self, func, *args, **kwargs):
-        return self.manager.lake.translated(func, *args, **kwargs)
 
     # ----- planning -------------------------------------------------------------------------
 
@@ -133,7 +133,7 @@ class Downloader:
 
         if not key.endswith("/"):
             try:
-                head = self._call(
+                head = self.manager.lake.translated(
                     self.manager.lake.client.head_object, Bucket=self.settings.bucket, Key=key
                 )
             except LakeError as err:
@@ -246,13 +246,12 @@ class Downloader:
     ) -> None:
         needed = sum(i.bytes for i in items if i.state != "skipped")
         # An overwritten file frees its old blocks only once the new one is in place.
-        st = os.fstatvfs(folder_fd)
         what = keys[0] if len(keys) == 1 else f"the {len(keys)} items"
         counted = needed
         if os.fstat(folder_fd).st_dev != os.fstat(home_fd).st_dev:
             counted = 0  # a volume mounted inside home has its own size, not home's quota
         problem = shortfall(
-            what, needed, st.f_bavail * st.f_frsize, counted, self.settings.home_quota, self.used()
+            what, needed, free_bytes(folder_fd), counted, self.settings.home_quota, self.used()
         )
         if problem:
             raise Refused(507, f"{problem} Nothing was downloaded.")
@@ -282,16 +281,16 @@ class Downloader:
             raise Stop("failed", _write_failure(item, err)) from err
 
     def _download(self, transfer: Transfer, item: Item, folder_fd: int, name: str) -> None:
-        reply = self._call(
+        reply = self.manager.lake.translated(
             self.manager.lake.client.get_object, Bucket=transfer.bucket, Key=item.source
         )
         size = reply["ContentLength"]
         expected = reply.get("Metadata", {}).get("sha256")
         temp = f".{name[:200]}.{transfer.id}.datalake-part"
-        with self.manager._lock:
+        with self.manager.lock:
             item.temp = os.path.join(os.path.dirname(item.path), temp)
             item.bytes, item.done = size, 0
-        self.manager._write_journal()
+        self.manager.write_journal()
         try:
             sha = self._receive(transfer, item, reply["Body"], folder_fd, temp)
             if item.done != size:
@@ -309,7 +308,7 @@ class Downloader:
             reply["Body"].close()
             with contextlib.suppress(OSError):
                 safefs.unlink(folder_fd, temp)
-            with self.manager._lock:
+            with self.manager.lock:
                 item.temp = None
 
     def _receive(self, transfer: Transfer, item: Item, body: Any, folder_fd: int, temp: str) -> str:
@@ -319,16 +318,16 @@ class Downloader:
                 while True:
                     if transfer.cancel.is_set():
                         raise Stop("cancelled", "Cancelled; no partial file was left in your home.")
-                    chunk = self._call(body.read, CHUNK)
+                    chunk = self.manager.lake.translated(body.read, CHUNK)
                     if not chunk:
                         break
                     self.manager.bandwidth.take(len(chunk), transfer.cancel)
                     f.write(chunk)
                     sha.update(chunk)
-                    with self.manager._lock:
+                    with self.manager.lock:
                         item.done += len(chunk)
                     transfer.sample()
-                    self.manager._write_journal(force=False)
+                    self.manager.write_journal(force=False)
                 f.flush()
                 os.fsync(f.fileno())
         except OSError as err:

@@ -38,8 +38,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import safefs
-from .paths import is_within
+from .. import safefs
+from ..paths import is_within
 
 log = logging.getLogger(__name__)
 

@@ -1,103 +1,37 @@
-"""What survives a restart of the user's server, what is at risk, and moving it home.
-
-On JupyterHub on Kubernetes only the home volume (and whatever the admin mounts as
-persistent) outlives the container: /tmp, /var/tmp, /dev/shm and the image's own
-site-packages live on the container's root filesystem or in RAM and are gone after a restart.
-
-Persistence is decided from the mount table, never from a list of well-known paths: images
-and deployments differ in what they mount where. Two paths are on the same storage when their
-mounts show the same device *and* one lies within the part of that filesystem the other's
-mount exposes (mountinfo's "root" field). The device alone is not enough: on a node whose
-disk backs both the home volume (a local-path or hostPath PVC) and the emptyDir mounted at
-/tmp, both show the node disk's device, and only the root field tells them apart.
-
-Every function blocks; the server runs them in a thread.
+"""Moving the user's entries from a place that vanishes at restart into home, checked in full
+before anything moves: each entry must be the user's own, a link must not lead elsewhere, and
+the lot must fit in home's quota. Folders are reached from directory descriptors without
+following links (``safefs``); an entry on another device is copied under a hidden name,
+synced and renamed into place before the original is deleted, so a failure leaves it where it
+was. Every function blocks; the server runs them in a thread.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import importlib.metadata
 import os
-import re
 import secrets
 import shutil
 import stat
-import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from . import safefs
-from .keys import Refused
-from .paths import candidates, is_within, overlap
-from .scan import scan
-from .usage import shortfall
+from .. import safefs
+from ..errors import Refused
+from ..home.scan import scan
+from ..home.space import free_bytes as _free_bytes
+from ..home.space import shortfall
+from ..paths import candidates, is_within, refuse_overlap
+
+# How an overlap of two sources is refused.
+_TWICE, _INSIDE = (
+    "{outer} is listed twice; nothing was moved.",
+    "{inner} is inside {outer}, which is rescued too; nothing was moved.",
+)
+
 
 _COPY_CHUNK = 1 << 24
-# Filesystems whose content is in memory: worth saying so, it explains why it is lost.
-_RAM_FSTYPES = ("tmpfs", "ramfs")
-
-
-@dataclass
-class Mount:
-    mount_point: str  # unescaped
-    fstype: str
-    source: str
-    device: str  # "major:minor"
-    # The folder of the mounted filesystem that appears at mount_point: "/" for a whole
-    # filesystem, the bound folder for a bind mount or a Kubernetes subPath.
-    root: str = "/"
-
-
-@dataclass
-class Classification:
-    path: str  # as asked
-    persistent: bool
-    reason: str
-    mount_point: str
-    fstype: str
-
-
-@dataclass
-class WatchedEntry:
-    path: str  # absolute
-    name: str
-    bytes: int  # allocated, du-style
-    files: int
-    is_dir: bool
-    mtime: float
-
-
-@dataclass
-class WatchedLocation:
-    path: str
-    persistent: bool
-    reason: str
-    writable: bool
-    bytes: int  # total of the user's own entries
-    files: int
-    entries: list[WatchedEntry]  # largest first, at most `top`
-    entry_count: int  # all of the user's top-level entries
-    # What the user should know before trusting the list: set when the server runs as root,
-    # and so cannot tell the user's files from those of other programs.
-    note: str | None = None
-
-
-@dataclass
-class Package:
-    name: str
-    version: str
-    location: str  # the site-packages folder
-
-
-class RescueError(Exception):
-    """A rescue refused or failed; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass
@@ -105,315 +39,6 @@ class Rescued:
     source: str
     destination: str  # absolute path in home
     bytes: int  # allocated bytes moved, du-style
-
-
-# --- mounts and classification --------------------------------------------------------------
-
-
-def read_mounts(mountinfo: str = "/proc/self/mountinfo") -> list[Mount]:
-    """The mount table, in the kernel's order (a later mount at the same point hides earlier)."""
-    with open(mountinfo, "rb") as f:
-        data = f.read()
-    mounts = []
-    for line in data.splitlines():
-        fields = line.split(b" ")
-        # The optional fields (shared:N, master:N, ...) vary in number; " - " ends them.
-        try:
-            sep = fields.index(b"-", 6)
-        except ValueError:
-            continue
-        if len(fields) < sep + 3:
-            continue
-        mounts.append(
-            Mount(
-                mount_point=_unescape(fields[4]),
-                fstype=_unescape(fields[sep + 1]),
-                source=_unescape(fields[sep + 2]),
-                device=fields[2].decode("ascii", "replace"),
-                root=_unescape(fields[3]),
-            )
-        )
-    return mounts
-
-
-def _unescape(raw: bytes) -> str:
-    # The kernel writes space, tab, newline and backslash as \ooo; other bytes, UTF-8 names
-    # included, come as they are, so this works on bytes and decodes like any path.
-    return os.fsdecode(re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), raw))
-
-
-def mount_of(path: str, mounts: list[Mount]) -> Mount:
-    """The mount ``path`` lives on (the nearest existing ancestor's, for a missing path).
-
-    Raises ValueError when no mount in ``mounts`` holds it.
-    """
-    return _mount_at(_existing(os.path.realpath(path)), mounts)
-
-
-def _existing(real: str) -> str:
-    while real != "/" and not os.path.lexists(real):
-        real = os.path.dirname(real)
-    return real
-
-
-def _mount_at(real: str, mounts: list[Mount]) -> Mount:
-    best: list[Mount] = []
-    for mount in mounts:
-        if not is_within(real, mount.mount_point):
-            continue
-        if not best or len(mount.mount_point) > len(best[0].mount_point):
-            best = [mount]
-        elif len(mount.mount_point) == len(best[0].mount_point):
-            best.append(mount)
-    if not best:
-        raise ValueError(f"no mount holds {real}")
-    if len(best) > 1:
-        # Several mounts stacked at one point (containers often get /dev/shm twice): the
-        # visible one is the one whose device the folder shows, normally the last mounted.
-        try:
-            st = os.lstat(best[0].mount_point)
-        except OSError:
-            return best[-1]
-        device = f"{os.major(st.st_dev)}:{os.minor(st.st_dev)}"
-        for mount in reversed(best):
-            if mount.device == device:
-                return mount
-    return best[-1]
-
-
-def _storage(real: str, mount: Mount) -> str:
-    """Where ``real`` lies inside its mount's filesystem."""
-    rel = os.path.relpath(real, mount.mount_point)
-    return os.path.normpath(os.path.join(mount.root, rel)) if rel != "." else mount.root
-
-
-def _same_storage(real: str, mount: Mount, volume: Mount) -> bool:
-    """Whether ``real`` (on ``mount``) is kept in the part of a filesystem ``volume`` shows."""
-    return mount.device == volume.device and is_within(_storage(real, mount), volume.root)
-
-
-def classify(
-    paths: Sequence[str],
-    home: str,
-    persistent_paths: Iterable[str] = (),
-    mounts: list[Mount] | None = None,
-) -> list[Classification]:
-    """Tell, for each path, whether it outlives a restart of the server, and why.
-
-    A path is persistent when it is kept on the home volume, or is under one of the
-    admin's ``persistent_paths``, or is on the same volume as one of them.
-    """
-    if mounts is None:
-        mounts = read_mounts()
-    home_mount = mount_of(home, mounts)
-    configured = []
-    for configured_path in persistent_paths or ():
-        real = os.path.realpath(configured_path)
-        mount = mount_of(real, mounts)
-        # A configured folder on the root filesystem vouches for itself only: counting the
-        # whole root as kept would hide every warning about /tmp the day a volume the admin
-        # meant to mount there is missing.
-        configured.append((configured_path, real, mount, mount.mount_point != "/"))
-    result = []
-    for path in paths:
-        real = os.path.realpath(path)
-        mount = mount_of(path, mounts)
-        persistent = True
-        if _same_storage(real, mount, home_mount):
-            reason = f"on your home volume ({home_mount.mount_point}, {home_mount.fstype})"
-        else:
-            for configured_path, configured_real, configured_mount, whole in configured:
-                # Under the configured folder and on its volume: a tmpfs mounted below it
-                # is still a tmpfs.
-                if _same_storage(real, mount, configured_mount) and (
-                    whole or is_within(real, configured_real)
-                ):
-                    reason = (
-                        "on a persistent mount configured by your admin "
-                        f"({configured_path}, {configured_mount.fstype})"
-                    )
-                    break
-            else:
-                persistent = False
-                reason = _lost_reason(mount)
-        result.append(Classification(path, persistent, reason, mount.mount_point, mount.fstype))
-    return result
-
-
-def _lost_reason(mount: Mount) -> str:
-    if mount.fstype in _RAM_FSTYPES:
-        return f"on a {mount.fstype} (RAM) mount at {mount.mount_point}, lost at restart"
-    if mount.mount_point == "/":
-        return f"on the container's root filesystem ({mount.fstype}), lost at restart"
-    return (
-        f"on a {mount.fstype} mount at {mount.mount_point} that is neither your home volume "
-        "nor configured as persistent, lost at restart"
-    )
-
-
-# --- what the user keeps in the temporary locations -----------------------------------------
-
-
-def watched_report(
-    locations: Sequence[str],
-    home: str,
-    persistent_paths: Iterable[str] = (),
-    uid: int | None = None,
-    top: int = 10,
-    mounts: list[Mount] | None = None,
-    since: float | None = None,
-) -> list[WatchedLocation]:
-    """The user's own files and folders in each location that is lost at restart, by the
-    rule rescue applies (safefs.not_yours; ``since``: when the server started).
-
-    Locations that do not exist are left out, and so is a location that is the same folder
-    as one already reported (/var/tmp linked to /tmp), whose files would count twice.
-    """
-    if uid is None:
-        uid = os.getuid()
-    if mounts is None:
-        mounts = read_mounts()
-    present = []
-    seen = set()
-    for location in locations:
-        path = os.path.abspath(location)
-        real = os.path.realpath(path)
-        if real in seen or not os.path.isdir(real):
-            continue
-        seen.add(real)
-        present.append(path)
-    classes = classify(present, home, persistent_paths, mounts)
-    report = []
-    for path, cls in zip(present, classes):
-        writable = os.access(path, os.W_OK | os.X_OK)
-        listed = not cls.persistent and writable
-        entries = _user_entries(path, uid, since) if listed else []
-        entries.sort(key=lambda e: (-e.bytes, e.name))
-        report.append(
-            WatchedLocation(
-                path=path,
-                persistent=cls.persistent,
-                reason=cls.reason,
-                writable=writable,
-                bytes=sum(e.bytes for e in entries),
-                files=sum(e.files for e in entries),
-                entries=entries[: max(top, 0)],
-                entry_count=len(entries),
-                note=safefs.root_note(uid) if listed else None,
-            )
-        )
-    return report
-
-
-def _user_entries(location: str, uid: int, since: float | None) -> list[WatchedEntry]:
-    real = os.path.realpath(location)
-    try:
-        dev = os.stat(real).st_dev
-        listing = os.scandir(real)
-    except OSError:
-        return []
-    entries = []
-    with listing:
-        for item in listing:
-            try:
-                st = item.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            # Another device is a mount point (a volume of its own, whatever it holds), not
-            # something the user left here.
-            if safefs.not_yours(st, uid, since) or st.st_dev != dev:
-                continue
-            if stat.S_ISDIR(st.st_mode):
-                try:
-                    found = scan(os.path.join(real, item.name), top=0)
-                except OSError:
-                    continue
-                size, files, is_dir = found.used, found.files, True
-            elif stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode):
-                size, files, is_dir = st.st_blocks * 512, 1, False
-            else:
-                # Sockets, FIFOs and devices belong to running programs; nothing to keep.
-                continue
-            entries.append(
-                WatchedEntry(
-                    path=os.path.join(location, item.name),
-                    name=item.name,
-                    bytes=size,
-                    files=files,
-                    is_dir=is_dir,
-                    mtime=st.st_mtime,
-                )
-            )
-    return entries
-
-
-# --- packages installed where they will not last --------------------------------------------
-
-
-def packages_installed_since(
-    since: float,
-    home: str,
-    persistent_paths: Iterable[str] = (),
-    paths: list[str] | None = None,
-    mounts: list[Mount] | None = None,
-) -> list[Package]:
-    """Distributions installed or upgraded since ``since`` (a timestamp) outside persistent
-    storage: a ``pip install`` without ``--user``, gone at the next restart. Sorted by name.
-
-    Only the copy Python imports counts (the first on the path): a newer copy shadowed by
-    one in the home volume changes nothing when it goes.
-    """
-    if mounts is None:
-        mounts = read_mounts()
-    recent: list[tuple[str, str, str]] = []
-    names = set()
-    for dist in importlib.metadata.distributions(path=paths or sys.path):
-        meta_dir = getattr(dist, "_path", None)
-        if meta_dir is None:
-            continue
-        meta_dir = os.fspath(meta_dir)
-        # The folder's name gives the project's name without parsing its metadata, which
-        # is most of the time spent here; only the recent ones get their metadata read.
-        key = _canonical(os.path.splitext(os.path.basename(meta_dir))[0].split("-")[0])
-        if key in names:
-            continue
-        names.add(key)
-        installed = _installed_time(meta_dir)
-        if installed is None or installed < since:
-            continue
-        # A half-removed or hand-made metadata folder must not stop the others.
-        try:
-            name = dist.metadata["Name"]
-            version = dist.version
-        except Exception:
-            continue
-        if name:
-            recent.append((name, version, os.path.dirname(meta_dir)))
-    locations = sorted({location for _, _, location in recent})
-    kept = {
-        location
-        for location, cls in zip(locations, classify(locations, home, persistent_paths, mounts))
-        if cls.persistent
-    }
-    packages = [Package(n, v, loc) for n, v, loc in recent if loc not in kept]
-    packages.sort(key=lambda p: p.name.lower())
-    return packages
-
-
-def _canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def _installed_time(meta_dir: str) -> float | None:
-    # pip rewrites RECORD last; an upgrade in place may leave the folder's own mtime alone.
-    times = []
-    for name in ("", "RECORD", "METADATA", "PKG-INFO"):
-        with contextlib.suppress(OSError, TypeError, ValueError):
-            times.append(os.stat(os.path.join(meta_dir, name)).st_mtime)
-    return max(times) if times else None
-
-
-# --- moving entries home --------------------------------------------------------------------
 
 
 @dataclass
@@ -473,13 +98,13 @@ def rescue(
     are kept; a name already taken gets " (1)", " (2)"... Folders are reached from the
     descriptors of home and of the watched locations, without following links.
 
-    Raises RescueError: 400 bad request, 403 not allowed, 404 missing, 409 changed while
+    Raises Refused: 400 bad request, 403 not allowed, 404 missing, 409 changed while
     being moved, 507 does not fit, 500 any other failure of the filesystem.
     """
     if uid is None:
         uid = os.getuid()
     if not sources:
-        raise RescueError(400, "Nothing to rescue: no file or folder was given.")
+        raise Refused(400, "Nothing to rescue: no file or folder was given.")
     home_real = os.path.realpath(home)
     into_parts = _destination(into)
     shown_home = os.path.abspath(home)
@@ -489,7 +114,7 @@ def rescue(
     checked = [
         _check_source(s, home_real, watched_real, shown_watched, uid, since) for s in sources
     ]
-    _check_overlaps(checked)
+    refuse_overlap(checked, _TWICE, _INSIDE)
     try:
         home_fd = safefs.open_root(home_real)
     except OSError as exc:
@@ -513,11 +138,11 @@ def rescue(
         for source in checked:
             try:
                 final = _move(source, dest_fd)
-            except RescueError as exc:
+            except Refused as exc:
                 if not done:
                     raise
                 moved = ", ".join(r.source for r in done)
-                raise RescueError(exc.status, f"{exc.message} Already moved: {moved}.") from exc
+                raise Refused(exc.status, f"{exc.message} Already moved: {moved}.") from exc
             done.append(Rescued(source.asked, os.path.join(shown_dest, final), source.bytes))
     finally:
         os.close(dest_fd)
@@ -528,7 +153,7 @@ def _destination(into: str) -> list[str]:
     """The components of the folder to rescue into, below home."""
     norm = os.path.normpath(into) if into else ""
     if not norm or os.path.isabs(into) or norm in (".", "..") or norm.startswith("../"):
-        raise RescueError(400, f"{into!r} is not a folder inside your home to rescue into.")
+        raise Refused(400, f"{into!r} is not a folder inside your home to rescue into.")
     return norm.split("/")
 
 
@@ -544,9 +169,9 @@ def _existing_folder(home_fd: int, names: list[str], shown_home: str) -> int:
                 break
             os.close(fd)
             fd = child
-    except Refused as exc:
+    except safefs.Unsafe as exc:
         os.close(fd)
-        raise RescueError(exc.status, f"{exc} Nothing was moved.") from exc
+        raise Refused(exc.status, f"{exc} Nothing was moved.") from exc
     except OSError as exc:
         os.close(fd)
         shown = os.path.join(shown_home, *names)
@@ -567,8 +192,8 @@ def _open_destination(
 
     try:
         return safefs.open_folder(home_fd, names, shown_home, create=True, on_create=give)
-    except Refused as exc:
-        raise RescueError(exc.status, f"{exc} Nothing was moved.") from exc
+    except safefs.Unsafe as exc:
+        raise Refused(exc.status, f"{exc} Nothing was moved.") from exc
     except OSError as exc:
         raise _failure(exc, shown, f"{shown} could not be created") from exc
 
@@ -582,13 +207,11 @@ def _check_source(
     since: float | None,
 ) -> _Source:
     if not isinstance(asked, str) or not asked:
-        raise RescueError(400, "An empty path cannot be rescued; nothing was moved.")
+        raise Refused(400, "An empty path cannot be rescued; nothing was moved.")
     if not os.path.isabs(asked):
-        raise RescueError(400, f"{asked} is not an absolute path; nothing was moved.")
+        raise Refused(400, f"{asked} is not an absolute path; nothing was moved.")
     parent_asked, name = os.path.split(asked.rstrip("/"))
-    outside = RescueError(
-        403, f"{asked} is not in {shown_watched}; only what is there can be rescued."
-    )
+    outside = Refused(403, f"{asked} is not in {shown_watched}; only what is there can be rescued.")
     if name in ("", ".", ".."):
         raise outside
     # The folder is resolved, the entry itself never: a symlink is judged as a symlink.
@@ -598,39 +221,35 @@ def _check_source(
     if root is None:
         raise outside
     if is_within(path, home_real) or is_within(home_real, path):
-        raise RescueError(403, f"{asked} is in your home already; nothing was moved.")
+        raise Refused(403, f"{asked} is in your home already; nothing was moved.")
     try:
         with safefs.folder(root, safefs.parts(parent, root), root) as parent_fd:
             st = os.stat(name, dir_fd=parent_fd, follow_symlinks=False)
             parent_dev = os.fstat(parent_fd).st_dev
             _check_entry(asked, st, uid, since)
             if st.st_dev != parent_dev:
-                raise RescueError(
-                    403, f"{asked} is a mounted volume, not a file or folder of yours."
-                )
+                raise Refused(403, f"{asked} is a mounted volume, not a file or folder of yours.")
             if stat.S_ISLNK(st.st_mode):
                 _check_link(asked, path, home_real, watched_real, uid, since)
             elif stat.S_ISDIR(st.st_mode):
                 _check_inside(parent_fd, name, asked, path, st, uid, since)
             elif not stat.S_ISREG(st.st_mode):
-                raise RescueError(
+                raise Refused(
                     400,
                     f"{asked} is a {_kind(st.st_mode)}, not a file or folder; it cannot be rescued.",
                 )
     except (FileNotFoundError, NotADirectoryError) as exc:
-        raise RescueError(404, f"{asked} does not exist (any more); nothing was moved.") from exc
-    except Refused as exc:  # a link swapped in since realpath looked
-        raise RescueError(exc.status, f"{exc} Nothing was moved.") from exc
+        raise Refused(404, f"{asked} does not exist (any more); nothing was moved.") from exc
+    except safefs.Unsafe as exc:  # a link swapped in since realpath looked
+        raise Refused(exc.status, f"{exc} Nothing was moved.") from exc
     except OSError as exc:
-        raise RescueError(
-            403, f"{asked} cannot be read ({exc.strerror}); nothing was moved."
-        ) from exc
+        raise Refused(403, f"{asked} cannot be read ({exc.strerror}); nothing was moved.") from exc
     size = st.st_blocks * 512
     if stat.S_ISDIR(st.st_mode):
         try:
             size = scan(path, top=0).used
         except OSError as exc:
-            raise RescueError(
+            raise Refused(
                 403, f"{asked} cannot be read ({exc.strerror}); nothing was moved."
             ) from exc
     return _Source(asked, parent, name, st, size, root)
@@ -639,7 +258,7 @@ def _check_source(
 def _check_entry(shown: str, st: os.stat_result, uid: int, since: float | None) -> None:
     problem = safefs.not_yours(st, uid, since)
     if problem:
-        raise RescueError(403, f"{shown} {problem}; only your own files can be rescued.")
+        raise Refused(403, f"{shown} {problem}; only your own files can be rescued.")
 
 
 def _check_inside(
@@ -683,7 +302,7 @@ def _check_link(
     # temporary locations has no business being "rescued" into the home under its name.
     target = os.path.realpath(path)
     if is_within(target, home_real) or not any(is_within(target, w) for w in watched_real):
-        raise RescueError(
+        raise Refused(
             403, f"{asked} is a link to {target}, outside the locations that can be rescued."
         )
     try:
@@ -691,7 +310,7 @@ def _check_link(
     except OSError:
         return  # a dangling link inside the location: only the link itself is moved
     if problem:
-        raise RescueError(
+        raise Refused(
             403,
             f"{asked} is a link to {target}, which {problem}; only your own files can be rescued.",
         )
@@ -710,7 +329,7 @@ def _check_nested_link(shown: str, path: str, uid: int, since: float | None) -> 
     problem = safefs.not_yours(target_st, uid, since)
     if problem is None or _readable_by_all(target, target_st):
         return
-    raise RescueError(
+    raise Refused(
         403,
         f"{shown} is a link to {target}, which {problem} and is not readable by everyone; "
         "only your own files can be rescued.",
@@ -733,18 +352,6 @@ def _readable_by_all(path: str, st: os.stat_result) -> bool:
         folder = os.path.dirname(folder)
 
 
-def _check_overlaps(sources: list[_Source]) -> None:
-    found = overlap(sources, lambda s: s.path)
-    if found is None:
-        return
-    inner, outer, same = found
-    if same:
-        raise RescueError(400, f"{outer.asked} is listed twice; nothing was moved.")
-    raise RescueError(
-        400, f"{inner.asked} is inside {outer.asked}, which is rescued too; nothing was moved."
-    )
-
-
 def _check_space(
     sources: list[_Source], home_real: str, free: int, quota: int | None, used: int | None
 ) -> None:
@@ -755,13 +362,7 @@ def _check_space(
         used = scan(home_real, top=0).used
     problem = shortfall(what, copied, free, sum(s.bytes for s in sources), quota, used)
     if problem:
-        raise RescueError(507, f"{problem} Nothing was moved.")
-
-
-def _free_bytes(path: int | str) -> int:
-    """Room left on the volume of ``path``, a path or a descriptor."""
-    st = os.statvfs(path)
-    return st.f_bavail * st.f_frsize
+        raise Refused(507, f"{problem} Nothing was moved.")
 
 
 def _move(source: _Source, dest_fd: int) -> str:
@@ -778,14 +379,14 @@ def _move(source: _Source, dest_fd: int) -> str:
             os.close(parent_fd)
             raise
     except (FileNotFoundError, NotADirectoryError) as exc:
-        raise RescueError(404, f"{asked} does not exist any more.") from exc
-    except Refused as exc:
-        raise RescueError(exc.status, f"{exc} {asked} was not moved.") from exc
+        raise Refused(404, f"{asked} does not exist any more.") from exc
+    except safefs.Unsafe as exc:
+        raise Refused(exc.status, f"{exc} {asked} was not moved.") from exc
     except OSError as exc:
         raise _failure(exc, asked, f"{asked} could not be read") from exc
     try:
         if (st.st_dev, st.st_ino) != (source.st.st_dev, source.st.st_ino):
-            raise RescueError(409, f"{asked} was replaced before it could be moved; try again.")
+            raise Refused(409, f"{asked} was replaced before it could be moved; try again.")
         is_dir = stat.S_ISDIR(st.st_mode)
         if source.same_device:
             try:
@@ -815,7 +416,7 @@ def _copy_then_delete(source: _Source, st: os.stat_result, parent_fd: int, dest_
     except _Changed as exc:
         _remove_temp(dest_fd, placed)
         where = f"{asked}/{exc.rel}" if exc.rel else asked
-        raise RescueError(
+        raise Refused(
             409,
             f"{where} changed while it was being copied (is a program still writing to "
             f"it?). {asked} was left where it was and nothing was kept in your home; try "
@@ -836,15 +437,15 @@ def _copy_then_delete(source: _Source, st: os.stat_result, parent_fd: int, dest_
     return placed
 
 
-def _failure(exc: OSError, asked: str, what: str) -> RescueError:
+def _failure(exc: OSError, asked: str, what: str) -> Refused:
     kept = f"{asked} was left where it was and nothing half-copied was kept in your home."
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return RescueError(507, f"Your home ran out of space while moving {asked}. {kept}")
+        return Refused(507, f"Your home ran out of space while moving {asked}. {kept}")
     if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return RescueError(409, f"{what}: it (or part of it) disappeared meanwhile. {kept}")
+        return Refused(409, f"{what}: it (or part of it) disappeared meanwhile. {kept}")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return RescueError(403, f"{what}: {exc.strerror}. {kept}")
-    return RescueError(500, f"{what}: {exc.strerror}. {kept}")
+        return Refused(403, f"{what}: {exc.strerror}. {kept}")
+    return Refused(500, f"{what}: {exc.strerror}. {kept}")
 
 
 def _copy_entry(

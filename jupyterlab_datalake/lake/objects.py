@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .config import Settings
-from .keys import Refused, area_prefix, clean_prefix, key_in_area
-from .lake import Lake, LakeError
+from ..config import Settings
+from ..errors import LakeError, Refused
+from .client import Lake
+from .keys import area_prefix, clean_prefix, key_in_area
 
 PAGE_SIZE = 500
 MAX_PAGE_SIZE = 1000
@@ -22,16 +23,12 @@ MAX_PAGE_SIZE = 1000
 HEAD_CONCURRENCY = 16
 MAX_INFO_KEYS = 200
 DELETE_BATCH = 1000  # DeleteObjects takes at most 1000 keys
-CHUNK = 1024 * 1024
 
 
 class Objects:
     def __init__(self, settings: Settings, lake: Lake):
         self.settings = settings
         self.lake = lake
-
-    def _call(self, func, *args, **kwargs):
-        return self.lake.translated(func, *args, **kwargs)
 
     # ----- listing --------------------------------------------------------------------------
 
@@ -50,7 +47,7 @@ class Objects:
         }
         if cursor:
             request["ContinuationToken"] = cursor
-        page = self._call(self.lake.client.list_objects_v2, **request)
+        page = self.lake.translated(self.lake.client.list_objects_v2, **request)
         folders = [
             {"name": p["Prefix"][len(key_prefix) :].rstrip("/"), "key": p["Prefix"]}
             for p in page.get("CommonPrefixes", [])
@@ -92,7 +89,9 @@ class Objects:
     def _info(self, area: str, key: str) -> dict[str, Any]:
         folder = key.endswith("/")
         try:
-            head = self._call(self.lake.client.head_object, Bucket=self.settings.bucket, Key=key)
+            head = self.lake.translated(
+                self.lake.client.head_object, Bucket=self.settings.bucket, Key=key
+            )
         except LakeError as err:
             if not err.not_found:
                 raise
@@ -141,7 +140,7 @@ class Objects:
         deleted, failed = 0, []
         for start in range(0, len(targets), DELETE_BATCH):
             batch = targets[start : start + DELETE_BATCH]
-            reply = self._call(
+            reply = self.lake.translated(
                 self.lake.client.delete_objects,
                 Bucket=self.settings.bucket,
                 Delete={"Objects": [{"Key": k} for k in batch], "Quiet": True},
@@ -179,7 +178,9 @@ class Objects:
         if key.endswith("/"):
             raise Refused(400, "A folder cannot be downloaded as one file.")
         try:
-            return self._call(self.lake.client.get_object, Bucket=self.settings.bucket, Key=key)
+            return self.lake.translated(
+                self.lake.client.get_object, Bucket=self.settings.bucket, Key=key
+            )
         except LakeError as err:
             if err.not_found:
                 raise Refused(404, f"{key} is not in the data lake (any more).") from err

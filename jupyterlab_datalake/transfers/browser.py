@@ -16,16 +16,15 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from typing import Any
 
-from .keys import Refused, area_prefix, check_key, check_name, clean_prefix, content_type
-from .lake import MAX_OBJECT_SIZE, LakeError, multipart_etag, part_size_for
-from .paths import candidates
+from ..errors import LakeError, Refused
+from ..lake import multipart
+from ..lake.client import MAX_OBJECT_SIZE, part_size_for
+from ..lake.keys import area_prefix, check_key, check_name, clean_prefix, content_type
+from ..paths import candidates
+from .host import TransferHost
 from .records import Item, Stop, Transfer, check_policy, new_id
-
-if TYPE_CHECKING:
-    from .transfers import TransferManager
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +47,11 @@ class _Open:
 
 
 class BrowserUploads:
-    def __init__(self, manager: TransferManager):
+    def __init__(self, manager: TransferHost):
         self.manager = manager
         self.settings = manager.settings
         self._open: dict[str, _Open] = {}
         self._sweeper: threading.Thread | None = None
-
-    def _call(self, func, *args, **kwargs):
-        return self.manager.lake.translated(func, *args, **kwargs)
 
     def plan(self, area: str, prefix: str, name: object, size: object, conflict: str) -> Transfer:
         check_policy(conflict)
@@ -72,10 +68,10 @@ class BrowserUploads:
         base = area_prefix(self.settings, area) + (folder + "/" if folder else "")
         key = base + name
         check_key(key, name)
-        item = Item(name, key, size, exists=self.manager._exists(key))
+        item = Item(name, key, size, exists=self.manager.exists(key))
         if item.exists and conflict == "rename":
             for candidate in candidates(name, False):
-                if not self.manager._exists(base + candidate):
+                if not self.manager.exists(base + candidate):
                     break
             item.destination, item.exists = base + candidate, False
             check_key(item.destination, name)
@@ -99,30 +95,26 @@ class BrowserUploads:
         item = transfer.items[0]
         self.manager.register(transfer)
         if item.state == "skipped":
-            self.manager._finish(transfer, "done", None)
+            self.manager.finish(transfer, "done", None)
             return {**transfer.public(items=True), "part_size": None}
         part_size = part_size_for(item.bytes, self.settings.part_size)
         upload_id = self.manager.create_upload(
             transfer.bucket, item.destination, self._metadata(item), content_type(item.destination)
         )
-        with self.manager._lock:
+        with self.manager.lock:
             item.upload_id = upload_id
             item.state = transfer.state = "running"
             transfer.started = time.time()
             self._open[transfer.id] = _Open(part_size)
             self._watch()
-        self.manager._write_journal()
+        self.manager.write_journal()
         return {**transfer.public(items=True), "part_size": part_size}
 
     def _metadata(self, item: Item) -> dict[str, str]:
-        return {
-            "uploader": self.settings.username,
-            "source-path": quote(item.source),
-            "source-origin": "browser",
-        }
+        return multipart.metadata(self.settings.username, item.source, origin="browser")
 
     def _running(self, transfer_id: str) -> tuple[Transfer, _Open]:
-        transfer = self.manager._find(transfer_id)
+        transfer = self.manager.find(transfer_id)
         state = self._open.get(transfer_id)
         if transfer.origin != "browser" or state is None or transfer.state != "running":
             raise self._ended(transfer)
@@ -173,40 +165,23 @@ class BrowserUploads:
                     409, f"Only {item.done} of {item.bytes} bytes arrived; send the rest first."
                 )
             try:
+                meta = self._metadata(item)
+                sha = state.sha.hexdigest()
                 if not state.md5s:
                     # A multipart upload needs a part; an empty file is one plain PUT.
                     self._abort(transfer)
-                    self._call(
+                    self.manager.lake.translated(
                         self.manager.lake.client.put_object,
                         Bucket=transfer.bucket,
                         Key=item.destination,
                         Body=b"",
                         ContentType=content_type(item.destination),
-                        Metadata={**self._metadata(item), "sha256": state.sha.hexdigest()},
+                        Metadata={**meta, "sha256": sha},
                     )
+                    self.manager.verify(item, item.bytes, None, sha)
                 else:
-                    self._call(
-                        self.manager.lake.client.complete_multipart_upload,
-                        Bucket=transfer.bucket,
-                        Key=item.destination,
-                        UploadId=item.upload_id,
-                        MultipartUpload={
-                            "Parts": [
-                                {"PartNumber": n, "ETag": f'"{d.hex()}"'}
-                                for n, d in enumerate(state.md5s, 1)
-                            ]
-                        },
-                    )
-                    item.upload_id = None
-                    self.manager._verify(item, item.bytes, multipart_etag(state.md5s), None)
-                    self.manager._set_metadata(
-                        transfer.bucket,
-                        item.destination,
-                        {**self._metadata(item), "sha256": state.sha.hexdigest()},
-                        content_type(item.destination),
-                        item.bytes,
-                    )
-                self.manager._verify(item, item.bytes, None, state.sha.hexdigest())
+                    self.manager.complete_upload(transfer, item, state.md5s)
+                    self.manager.write_sha(transfer, item, state.md5s, meta, sha)
             except Stop as stop:
                 self._end(transfer, "failed", str(stop))
                 raise Refused(502, str(stop)) from stop
@@ -222,20 +197,20 @@ class BrowserUploads:
     def _abort(self, transfer: Transfer) -> None:
         item = transfer.items[0]
         if item.upload_id:
-            self.manager._abort(item.destination, item)
+            self.manager.abort(item.destination, item)
 
     def _end(self, transfer: Transfer, state: str, message: str | None) -> None:
         self._open.pop(transfer.id, None)
         if state != "done":
             transfer.items[0].state, transfer.items[0].message = state, message
-        self.manager._finish(transfer, state, message)
+        self.manager.finish(transfer, state, message)
 
     def abandoned(self) -> list[Transfer]:
         """Uploads whose browser has not sent a part for BROWSER_IDLE seconds."""
         now = time.monotonic()
         stale = [t for t, s in list(self._open.items()) if now - s.last_seen > BROWSER_IDLE]
         # Popped here, so that the next sweep does not hand them out again.
-        return [self.manager._transfers[t] for t in stale if self._open.pop(t, None)]
+        return [self.manager.find(t) for t in stale if self._open.pop(t, None)]
 
     def _watch(self) -> None:
         """Start the sweeper with the first upload; it ends once none is open."""
@@ -256,7 +231,7 @@ class BrowserUploads:
                     log.warning(
                         "jupyterlab-datalake: abort of abandoned upload failed", exc_info=True
                     )
-            with self.manager._lock:
+            with self.manager.lock:
                 if not self._open:
                     self._sweeper = None
                     return

@@ -15,54 +15,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .paths import human_bytes
+from ..paths import is_within
 from .scan import Entry, ScanResult, scan
+from .space import volume_of
 
 TRASH = ".local/share/Trash"
-
-
-@dataclass
-class Volume:
-    total: int
-    free: int
-
-
-def volume_of(path: str) -> Volume:
-    st = os.statvfs(path)
-    # f_bavail, not f_bfree: the blocks reserved for root are not free for the user.
-    return Volume(total=st.f_blocks * st.f_frsize, free=st.f_bavail * st.f_frsize)
-
-
-def free_space_at(os_path: str) -> Volume:
-    """The volume that a file at os_path would be written to: that of its nearest existing
-    folder, which may be a mount inside home with less room than home itself."""
-    folder = os.path.dirname(os.path.abspath(os_path))
-    while not os.path.isdir(folder) and folder != os.path.dirname(folder):
-        folder = os.path.dirname(folder)
-    return volume_of(folder)
-
-
-def shortfall(
-    what: str, on_volume: int, free: int, counted: int, quota: int | None, used: int | None
-) -> str | None:
-    """Why ``what`` does not fit in home, or None when it does: ``on_volume`` bytes must fit
-    in the volume's free space, and ``counted`` bytes in what the quota leaves."""
-    if on_volume > free:
-        return (
-            f"Not enough space in your home: {what} takes {human_bytes(on_volume)} but only "
-            f"{human_bytes(free)} is free on your home volume "
-            f"({human_bytes(on_volume - free)} short)."
-        )
-    if quota is None or used is None:
-        return None
-    left = max(quota - used, 0)
-    if counted > left:
-        return (
-            f"Not enough room in your quota: {what} takes {human_bytes(counted)} but only "
-            f"{human_bytes(left)} of your {human_bytes(quota)} is left "
-            f"({human_bytes(counted - left)} over)."
-        )
-    return None
 
 
 @dataclass
@@ -135,8 +92,7 @@ class UsageMonitor:
     # ----- saves ----------------------------------------------------------------------------
 
     def _inside_home(self, os_path: str) -> bool:
-        real = os.path.realpath(os_path)
-        return real == self.home or real.startswith(self.home + os.sep)
+        return is_within(os.path.realpath(os_path), self.home)
 
     def before_save(self, os_path: str) -> None:
         """Remember the file's size before a save, so that the save's effect is a delta."""
@@ -269,6 +225,6 @@ class UsageMonitor:
         root = os.path.realpath(self.contents_root)
         if self.home == root:
             return ""
-        if self.home.startswith(root + os.sep):
+        if is_within(self.home, root):
             return os.path.relpath(self.home, root).replace(os.sep, "/")
         return None

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_datalake import scan as scan_module
-from jupyterlab_datalake.scan import Entry, ScanResult, scan
+from jupyterlab_datalake.home import scan as scan_module
+from jupyterlab_datalake.home.scan import Entry, ScanResult, scan
 
 KiB = 1024
 MiB = 1024**2

@@ -12,7 +12,6 @@ import functools
 import hashlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
 from typing import Any, Callable, TypeVar
 
 import boto3
@@ -26,7 +25,8 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from .config import Settings
+from ..config import Settings
+from ..errors import Connection, LakeError
 
 T = TypeVar("T")
 
@@ -47,32 +47,9 @@ _ACCESS_DENIED_CODES = {"AccessDenied", "403", "Forbidden"}
 _NO_BUCKET_CODES = {"NoSuchBucket", "404", "NotFound"}
 
 
-@dataclass(frozen=True)
-class Connection:
-    """Whether the bucket can be used, and if not, why and what to do about it."""
-
-    state: str  # ok | not-configured | invalid-config | unreachable | bad-credentials |
-    #              access-denied | no-such-bucket | error
-    message: str
-    hint: str = ""
-
-    def to_json(self) -> dict[str, str]:
-        return asdict(self)
-
-
-class LakeError(Exception):
-    """An S3 failure translated into a state the user can act on; ``code`` is S3's error code
-    where it sent one."""
-
-    def __init__(self, connection: Connection, code: str = ""):
-        super().__init__(connection.message)
-        self.connection = connection
-        self.code = code
-
-    @property
-    def not_found(self) -> bool:
-        """The key (not the bucket) does not exist: HEAD answers a bare 404."""
-        return self.code in ("404", "NoSuchKey", "NotFound")
+# How much of an object's body is read at a time, by a download into home and by a download to
+# the user's computer: one chunk is what either holds in memory per file.
+CHUNK = 4 * 1024 * 1024
 
 
 class Lake:

@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import mimetypes
 import unicodedata
-from typing import Any
 
-from .config import Settings
+from ..config import Settings
+from ..errors import Refused
 
 AREAS = ("shared", "mine")
 MAX_KEY_BYTES = 1024
-
-
-class Refused(Exception):
-    """A request refused before anything changed; ``status`` is its HTTP status. ``plan``
-    goes with a 409 about clashes, so that the UI can ask what to do."""
-
-    def __init__(self, status: int, message: str, plan: dict[str, Any] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.plan = plan
 
 
 def area_prefix(settings: Settings, area: str) -> str:

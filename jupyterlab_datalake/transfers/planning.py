@@ -1,0 +1,296 @@
+"""Planning an upload from home: each source checked (in home, or the user's own in a watched
+place, with no link on the way), every key computed and checked, S3 asked which exist, and the
+clashes skipped or renamed as the user chose. A plan starts nothing; the manager runs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .. import safefs
+from ..config import Settings
+from ..errors import LakeError, Refused
+from ..lake.client import Lake
+from ..lake.keys import area_prefix, check_key, check_name, clean_prefix
+from ..paths import candidates, is_within, refuse_overlap
+from .records import (
+    MAX_FILES,
+    Item,
+    Transfer,
+    check_policy,
+    new_id,
+)
+
+# How an overlap of two sources is refused.
+_TWICE, _INSIDE = (
+    "{outer} is listed twice; nothing was started.",
+    "{inner} is inside {outer}; pick one of them.",
+)
+
+
+@dataclass
+class _Source:
+    asked: str
+    path: str
+    name: str
+    is_dir: bool
+    root: str  # the folder it is read from: home, or the watched place it lies in
+    shown_root: str  # that folder as the user sees it
+    st: os.stat_result  # as planned
+
+
+class UploadPlanner:
+    def __init__(self, settings: Settings, lake: Lake, root: str, home: str, shown_home: str):
+        self.settings = settings
+        self.lake = lake
+        self.root = root  # the file browser's root, as a real path
+        self.home = home  # home's real path
+        self.shown_home = shown_home  # home as the file browser shows it
+
+    def plan(self, sources: list[str], area: str, prefix: str, conflict: str) -> Transfer:
+        """Check every source and compute every key, asking S3 which exist; starts nothing."""
+        check_policy(conflict)
+        s = self.settings
+        prefix = clean_prefix(prefix)
+        base = area_prefix(s, area) + (prefix + "/" if prefix else "")
+        checked = [self._check_source(src) for src in sources]
+        refuse_overlap(checked, _TWICE, _INSIDE)
+        names = {}
+        for src in checked:
+            if src.name in names:
+                raise Refused(
+                    400,
+                    f"{names[src.name]} and {src.asked} would both become {base}{src.name}; "
+                    "send them separately.",
+                )
+            names[src.name] = src.asked
+        items: list[Item] = []
+        tops: list[tuple[_Source, list[Item]]] = []
+        for src in checked:
+            own = list(self._items_of(src, base))
+            items.extend(own)
+            tops.append((src, own))
+            if len(items) > MAX_FILES:
+                raise Refused(
+                    400, f"More than {MAX_FILES:,} files; send the folders one at a time."
+                )
+        for src, own in tops:
+            self._mark_existing(src, base, own)
+        if conflict == "rename":
+            for src, own in tops:
+                self._rename(src, base, own)
+        elif conflict == "skip":
+            for item in items:
+                if item.exists:
+                    item.state = "skipped"
+                    item.message = "Skipped: it exists in the data lake already."
+        if len(checked) == 1:
+            destination = base + checked[0].name + ("/" if checked[0].is_dir else "")
+            if conflict == "rename" and tops[0][1]:
+                first = tops[0][1][0].destination
+                destination = first if not checked[0].is_dir else _top_of(first, base)
+        else:
+            destination = base
+        return Transfer(
+            id=new_id(),
+            direction="upload",
+            area=area,
+            prefix=prefix,
+            sources=[src.asked for src in checked],
+            conflict=conflict,
+            bucket=s.bucket,
+            destination=destination,
+            items=items,
+        )
+
+    def _check_source(self, asked: object) -> _Source:
+        if not isinstance(asked, str) or not asked.strip("/"):
+            raise Refused(400, "An empty path cannot be sent; nothing was started.")
+        joined = asked if os.path.isabs(asked) else os.path.join(self.root, asked)
+        real = os.path.realpath(joined)
+        # Besides home, what the Storage panel lists as lost at restart may be sent: asked for
+        # by its absolute path in a watched place, with no link on the way.
+        in_watched = os.path.isabs(asked) and os.path.normpath(asked) == real
+        root, shown_root = self.root_of(real, in_watched)
+        if not root:
+            shown = f" (it leads to {real})" if os.path.normpath(joined) != real else ""
+            raise Refused(
+                403,
+                f"{asked} is outside your home{shown}; only files in your home can be sent.",
+            )
+        # realpath only planned the way: the source is reached again from its root's
+        # descriptor without following links, here and when it is read, so that a link
+        # swapped in meanwhile is refused.
+        names = safefs.parts(real, root)
+        try:
+            st = safefs.lstat_at(root, names, shown_root)
+        except safefs.Unsafe as err:
+            if not err.link:
+                raise Refused(404, f"{asked} does not exist (any more).") from err
+            raise Refused(err.status, f"{err} Nothing was started.") from err
+        except OSError as err:
+            raise Refused(403, f"{asked} cannot be read ({err.strerror}).") from err
+        if st is None:
+            raise Refused(404, f"{asked} does not exist (any more).")
+        # The one rule rescue applies too: in a watched place, only the user's own files.
+        problem = None if root == self.home else safefs.not_yours(st, os.getuid())
+        if problem:
+            raise Refused(403, f"{asked} {problem}; only your own files can be sent.")
+        if stat.S_ISDIR(st.st_mode):
+            if not os.access(real, os.R_OK | os.X_OK):
+                raise Refused(403, f"{asked} cannot be read (permission denied).")
+        elif stat.S_ISREG(st.st_mode):
+            _check_readable(root, names, asked)
+        else:
+            raise Refused(400, f"{asked} is not a regular file or a folder.")
+        name = os.path.basename(real) if real != self.home else "home"
+        check_name(name, asked)
+        return _Source(asked, real, name, stat.S_ISDIR(st.st_mode), root, shown_root, st)
+
+    def root_of(self, path: str, watched: bool = True) -> tuple[str, str]:
+        """The folder ``path`` is read from, and how the user sees it: home, or (when
+        ``watched``) the watched place it lies in; ("", "") for neither."""
+        if is_within(path, self.home):
+            return self.home, self.shown_home
+        for place in self.settings.watched_paths if watched else ():
+            real = os.path.realpath(place)
+            if is_within(path, real) and path != real:
+                return real, real
+        return "", ""
+
+    def _items_of(self, src: _Source, base: str) -> Iterator[Item]:
+        shown_root = src.asked.rstrip("/")
+        if not src.is_dir:
+            key = base + src.name
+            check_key(key, src.asked)
+            identity = [src.st.st_dev, src.st.st_ino]
+            yield Item(src.asked, key, src.st.st_size, path=src.path, identity=identity)
+            return
+        # Only the user's own files, in a watched place, as rescue says.
+        uid = None if src.root == self.home else os.getuid()
+        names = safefs.parts(src.path, src.root)
+        for rel, kind, st in _walk(src.root, names, src.shown_root, src.asked, uid):
+            shown = f"{shown_root}/{rel}" if rel else shown_root
+            path = os.path.join(src.path, rel)
+            if kind == "empty":
+                key = f"{base}{src.name}/{rel}/" if rel else f"{base}{src.name}/"
+                check_key(key, shown)
+                yield Item(shown, key, 0, path=path, marker=True)
+            elif kind == "file":
+                key = f"{base}{src.name}/{rel}"
+                check_key(key, shown)
+                yield Item(shown, key, st.st_size, path=path, identity=[st.st_dev, st.st_ino])
+            else:
+                yield Item(shown, "", 0, path=path, state="skipped", message=f"Skipped: {kind}.")
+
+    def _mark_existing(self, src: _Source, base: str, items: list[Item]) -> None:
+        if not src.is_dir:
+            item = items[0]
+            item.exists = self.exists(item.destination)
+            return
+        found = {o["Key"] for o in self.lake.objects_under(f"{base}{src.name}/")}
+        for item in items:
+            item.exists = item.destination in found
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.lake.translated(self.lake.client.head_object, Bucket=self.settings.bucket, Key=key)
+        except LakeError as err:
+            if err.not_found:
+                return False
+            raise
+        return True
+
+    def _folder_exists(self, prefix: str) -> bool:
+        reply = self.lake.translated(
+            self.lake.client.list_objects_v2,
+            Bucket=self.settings.bucket,
+            Prefix=prefix,
+            MaxKeys=1,
+        )
+        return bool(reply.get("KeyCount"))
+
+    def _rename(self, src: _Source, base: str, items: list[Item]) -> None:
+        """Keep both, as a file manager does: the clashing file, or the clashing folder as a
+        whole, gets the first free "name (n)"."""
+        if not any(i.exists for i in items):
+            return
+        for candidate in candidates(src.name, src.is_dir):
+            if src.is_dir:
+                if not self._folder_exists(f"{base}{candidate}/"):
+                    break
+            elif not self.exists(base + candidate):
+                break
+        old = f"{base}{src.name}"
+        new = f"{base}{candidate}"
+        for item in items:
+            if item.destination:
+                item.destination = new + item.destination[len(old) :]
+                check_key(item.destination, item.source)
+            item.exists = False
+
+
+def _check_readable(root: str, names: list[str], asked: str) -> None:
+    try:
+        with os.fdopen(safefs.open_read(root, names), "rb") as f:
+            f.read(1)
+    except OSError as err:
+        raise Refused(403, f"{asked} cannot be read ({err.strerror}).") from err
+
+
+def _walk(
+    root: str, names: list[str], shown_root: str, shown: str, uid: int | None
+) -> Iterator[tuple[str, str, os.stat_result | None]]:
+    """(relative path, kind, stat) below the folder ``names`` of ``root``: kind is "file",
+    "empty" for an empty folder, or why an entry is not sent. Each folder is opened from
+    ``root``'s descriptor without following links: one could lead out of home, or loop.
+    With ``uid``, every file and folder must be that user's own."""
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        where = f"{shown.rstrip('/')}/{rel}" if rel else shown
+        try:
+            with safefs.folder(root, names + rel.split("/") if rel else names, shown_root) as fd:
+                entries = []
+                for entry in os.scandir(fd):
+                    with contextlib.suppress(FileNotFoundError):  # gone: nothing to send
+                        entries.append((entry.name, entry.stat(follow_symlinks=False)))
+        except safefs.Unsafe as err:
+            raise Refused(err.status, f"{err} Nothing was started.") from err
+        except OSError as err:
+            raise Refused(
+                403, f"{where} cannot be read ({err.strerror}); nothing was started."
+            ) from err
+        entries.sort(key=lambda e: e[0])
+        if not entries:
+            yield rel, "empty", None
+        subfolders = []
+        for name, st in entries:
+            child = f"{rel}/{name}" if rel else name
+            check_name(name, f"{shown.rstrip('/')}/{child}")
+            mode = st.st_mode
+            problem = None
+            if uid is not None and (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                problem = safefs.not_yours(st, uid)
+            if problem:
+                raise Refused(
+                    403,
+                    f"{shown.rstrip('/')}/{child} {problem}; only your own files can be sent.",
+                )
+            if stat.S_ISDIR(mode):
+                subfolders.append(child)
+            elif stat.S_ISREG(mode):
+                yield child, "file", st
+            elif stat.S_ISLNK(mode):
+                yield child, "a symbolic link, not followed", None
+            else:
+                yield child, "not a regular file", None
+        stack.extend(reversed(subfolders))
+
+
+def _top_of(key: str, base: str) -> str:
+    return base + key[len(base) :].split("/", 1)[0] + "/"
