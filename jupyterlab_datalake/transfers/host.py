@@ -1,7 +1,8 @@
-"""What the two other directions of a transfer (downloads, browser uploads) may use of the
+"""What the directions of a transfer (uploads, downloads, browser uploads) may use of the
 transfer manager that runs them: the shared lock, the journal, the list, and the upload steps
-that every way into the lake shares. They are typed against this, not against the manager, so
-that the manager imports them and nothing imports the manager back."""
+that every way into the lake shares (the Uploader's, passed on by the manager). They are typed
+against this, not against the manager, so that the manager imports them and nothing imports
+the manager back."""
 
 from __future__ import annotations
 
