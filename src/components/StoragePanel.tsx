@@ -73,9 +73,7 @@ export class StoragePanel extends ReactWidget {
             <UsageSection
               model={usage}
               trans={this._trans}
-              onShow={home.showInFileBrowser}
-              onEmptyTrash={home.emptyTrash}
-              onSendToLake={home.sendFromHome}
+              actions={home}
               now={Date.now() / 1000}
             />
           )}
@@ -91,13 +89,7 @@ export class StoragePanel extends ReactWidget {
         </UseSignal>
         <UseSignal signal={atRisk.changed}>
           {() => (
-            <AtRiskSection
-              model={atRisk}
-              trans={this._trans}
-              onRescue={home.rescue}
-              onCopyPipCommand={home.copyPipCommand}
-              onSendToLake={home.sendToLake}
-            />
+            <AtRiskSection model={atRisk} trans={this._trans} actions={home} />
           )}
         </UseSignal>
         <UseSignal signal={status.changed}>

@@ -3,6 +3,7 @@ import * as React from 'react';
 
 import { formatBytes } from '../../logic/format';
 import { AtRiskModel } from '../../models/atrisk';
+import { IHomeActions } from '../actions';
 import { IPackage, IWatchedLocation } from '../../api/types';
 import { EntryRow } from '../common/EntryRow';
 import { Section } from '../common/Section';
@@ -10,12 +11,8 @@ import { Section } from '../common/Section';
 export interface IAtRiskSectionProps {
   model: AtRiskModel;
   trans: TranslationBundle;
-  /** Move an entry (absolute path) into home. */
-  onRescue: (path: string) => void;
-  /** Copy a command that reinstalls packages into home. */
-  onCopyPipCommand: (packages: IPackage[]) => void;
-  /** Send an entry (absolute path) to the data lake. */
-  onSendToLake?: (path: string) => void;
+  /** What the rows' buttons run: rescue into home, copy the pip command, send. */
+  actions: IHomeActions;
 }
 
 /** "Lost at restart": the user's files in non-persistent places, and packages installed there. */
@@ -59,7 +56,7 @@ export function AtRiskSection(props: IAtRiskSectionProps): JSX.Element {
 function LocationView(
   props: IAtRiskSectionProps & { location: IWatchedLocation }
 ) {
-  const { location, trans, onRescue, onSendToLake } = props;
+  const { location, trans, actions } = props;
   return (
     <div className="jp-DataLake-location" data-path={location.path}>
       <h4 title={location.reason}>
@@ -88,9 +85,12 @@ function LocationView(
               text: trans.__('Move into home'),
               title: trans.__('Move into home'),
               ariaLabel: trans.__('Move %1 into home', entry.path),
-              onClick: () => onRescue(entry.path)
+              onClick: () => actions.rescue(entry.path)
             }}
-            sendToLake={onSendToLake && { trans, onSend: onSendToLake }}
+            sendToLake={{
+              trans,
+              onSend: (path: string) => actions.sendToLake(path)
+            }}
           />
         ))}
       </ul>
@@ -107,7 +107,7 @@ function LocationView(
 }
 
 function PackagesView(props: IAtRiskSectionProps & { packages: IPackage[] }) {
-  const { packages, trans, onCopyPipCommand } = props;
+  const { packages, trans, actions } = props;
   return (
     <div className="jp-DataLake-packages">
       <h4>{trans.__('Packages installed outside home')}</h4>
@@ -122,7 +122,7 @@ function PackagesView(props: IAtRiskSectionProps & { packages: IPackage[] }) {
       </ul>
       <button
         className="jp-mod-styled jp-DataLake-copyPip"
-        onClick={() => onCopyPipCommand(packages)}
+        onClick={() => actions.copyPipCommand(packages)}
       >
         {trans.__('Copy pip install --user command')}
       </button>

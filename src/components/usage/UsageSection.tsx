@@ -9,6 +9,7 @@ import {
   formatPercent
 } from '../../logic/format';
 import { UsageModel } from '../../models/usage';
+import { IHomeActions } from '../actions';
 import { IUsage, IUsageEntry } from '../../api/types';
 import { EntryRow } from '../common/EntryRow';
 import { Section } from '../common/Section';
@@ -16,12 +17,8 @@ import { Section } from '../common/Section';
 export interface IUsageSectionProps {
   model: UsageModel;
   trans: TranslationBundle;
-  /** Open the file browser at a path relative to home (a folder, or a file to select). */
-  onShow: (path: string) => void;
-  /** Ask the user, then empty the trash. */
-  onEmptyTrash: () => void;
-  /** Send a file or folder (a path relative to home) to the data lake. */
-  onSendToLake?: (path: string) => void;
+  /** What the rows' buttons run: show in the file browser, empty the trash, send. */
+  actions: IHomeActions;
   /** Seconds since the epoch, for "updated N s ago"; re-rendered by the panel's clock. */
   now: number;
 }
@@ -149,7 +146,7 @@ function TrashRow(props: IUsageSectionProps & { usage: IUsage }) {
       {!empty && (
         <button
           className="jp-mod-styled jp-mod-warn jp-DataLake-emptyTrash"
-          onClick={props.onEmptyTrash}
+          onClick={() => props.actions.emptyTrash()}
         >
           {trans.__('Empty trash')}
         </button>
@@ -166,14 +163,15 @@ function EntryList(
     isFolder: boolean;
   }
 ) {
-  const { title, className, entries, isFolder, trans, onShow, onSendToLake } =
-    props;
+  const { title, className, entries, isFolder, trans, actions } = props;
   if (entries.length === 0) {
     return null;
   }
   // The data lake takes file browser paths; a home the file browser does not show has none.
   const send =
-    props.model.usage?.home_in_contents === null ? undefined : onSendToLake;
+    props.model.usage?.home_in_contents === null
+      ? undefined
+      : (path: string) => actions.sendFromHome(path);
   return (
     <div className={`jp-DataLake-entries ${className ?? ''}`}>
       <h4>{title}</h4>
@@ -188,7 +186,7 @@ function EntryList(
               text: trans.__('Show'),
               title: trans.__('Show in file browser'),
               ariaLabel: trans.__('Show %1 in file browser', entry.path),
-              onClick: () => onShow(entry.path)
+              onClick: () => actions.showInFileBrowser(entry.path)
             }}
             sendToLake={send && { trans, onSend: send }}
           />
