@@ -11,22 +11,16 @@ import time
 
 import pytest
 
+from jupyterlab_datalake.tests import test_lake_browser as browser_tests
 from jupyterlab_datalake.tests.test_lake_browser import call, put
 from jupyterlab_datalake.tests.test_transfers import send
 from jupyterlab_datalake.transfers import browser as browser_uploads
 
 MiB = 1024**2
 
-
-@pytest.fixture
-def home(jp_root_dir):
-    return jp_root_dir
-
-
-@pytest.fixture
-def datalake_overrides(home, request):
-    config = {"home_dir": str(home), "part_size": "5Mi", "watched_paths": [str(home / "none")]}
-    return {**config, **getattr(request, "param", {})}
+# The browser tests' home and server config: the same set-up, written once.
+home = browser_tests.home
+datalake_overrides = browser_tests.datalake_overrides
 
 
 def open_uploads(s3_client, prefix: str) -> list[dict]:
