@@ -9,7 +9,6 @@ million objects costs the same to browse as one of ten.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ..config import Settings
@@ -19,8 +18,6 @@ from .keys import area_prefix, clean_prefix, key_in_area
 
 PAGE_SIZE = 500
 MAX_PAGE_SIZE = 1000
-# HeadObject requests a single info or delete check may make in parallel.
-HEAD_CONCURRENCY = 16
 MAX_INFO_KEYS = 200
 DELETE_BATCH = 1000  # DeleteObjects takes at most 1000 keys
 
@@ -83,8 +80,7 @@ class Objects:
         return self._infos(area, [key_in_area(self.settings, area, k) for k in keys])
 
     def _infos(self, area: str, keys: list[str]) -> list[dict[str, Any]]:
-        with ThreadPoolExecutor(HEAD_CONCURRENCY, thread_name_prefix="datalake-head") as pool:
-            return list(pool.map(lambda k: self._info(area, k), keys))
+        return self.lake.each(lambda k: self._info(area, k), keys)
 
     def _info(self, area: str, key: str) -> dict[str, Any]:
         folder = key.endswith("/")

@@ -26,6 +26,7 @@ from jupyterlab_datalake.errors import Refused
 from jupyterlab_datalake.lake import client as lake_module
 from jupyterlab_datalake.lake import multipart as multipart_module
 from jupyterlab_datalake.lake.client import Lake, part_size_for
+from jupyterlab_datalake.transfers import planning
 from jupyterlab_datalake.transfers.manager import TransferManager
 
 MiB = 1024**2
@@ -281,6 +282,28 @@ async def test_conflict_policies(jp_fetch, home, prefix, s3_client):
 
     await send(jp_fetch, sources=["report.csv"], prefix=prefix, conflict="overwrite")
     assert read_object(s3_client, key) == b"my version"
+
+
+@pytest.mark.parametrize("listing", ["whole", "cut short"])
+async def test_clashes_among_many_files_are_found_exactly(
+    jp_fetch, home, prefix, s3_client, monkeypatch, listing
+):
+    """Many files sent at once are checked by listing their folder: every clash, the first and
+    last names included, and nothing in a sub-folder or with a longer name."""
+    if listing == "cut short":  # the listing gives up early; HeadObject checks the rest
+        monkeypatch.setattr(planning, "LIST_PAGE", 7)
+        monkeypatch.setattr(planning, "KEYS_PER_HEAD", 0.3)
+    names = [f"f{i:03}.txt" for i in range(80)]
+    for name in names:
+        write(home / name, b"mine")
+    existing = [names[0], names[-1], *names[10:70:3]]
+    for name in existing:
+        s3_client.put_object(Bucket="datalake", Key=f"shared/{prefix}/{name}", Body=b"theirs")
+    for other in ("f001.txt/inside", "f002.txt.bak", "a/f003.txt", "zz"):
+        s3_client.put_object(Bucket="datalake", Key=f"shared/{prefix}/{other}", Body=b"other")
+    code, plan = await post(jp_fetch, sources=names, prefix=prefix, dry_run=True)
+    assert code == 200
+    assert sorted(plan["conflicts"]) == sorted(f"shared/{prefix}/{n}" for n in existing)
 
 
 async def test_rename_keeps_both_folders(jp_fetch, home, prefix, s3_client):
