@@ -9,6 +9,7 @@ tool already understands.
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -102,6 +103,119 @@ def _env(*names: str) -> str | None:
     return None
 
 
+# What an area may allow; the two delete rules exclude each other.
+_RIGHTS = ("read", "write", "delete-own", "delete-any")
+_AREA_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
+
+
+@dataclass(frozen=True)
+class Area:
+    """A part of the lake a user works in: a bucket, a key prefix (the user's name filled in),
+    and what the extension lets a user do there. S3's own policy is the first line; these
+    rights are the second, and say what the UI offers."""
+
+    id: str
+    title: str
+    bucket: str
+    prefix: str
+    read: bool
+    write: bool
+    delete: str  # "any", "own" or "none"
+
+    @property
+    def uri(self) -> str:
+        return f"s3a://{self.bucket}/{self.prefix}"
+
+
+def default_areas(user_prefix: str, shared_prefix: str) -> list[dict]:
+    """Today's two areas: the user's own, where everything is theirs, and one shared by all,
+    where a user deletes only what they uploaded."""
+    return [
+        {"id": "mine", "title": "My area", "prefix": user_prefix,
+         "allow": ["read", "write", "delete-any"]},
+        {"id": "shared", "title": "Shared", "prefix": shared_prefix,
+         "allow": ["read", "write", "delete-own"]},
+    ]  # fmt: skip
+
+
+def parse_areas(value: object, bucket: str, username: str) -> tuple[Area, ...]:
+    """Areas from ``c.DataLake.areas`` or ``$DATALAKE_AREAS`` (the same list as JSON); a
+    ValueError names the first wrong entry and field."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as err:
+            raise ValueError(f"is not JSON: {err}") from err
+    if not isinstance(value, list) or not value:
+        raise ValueError("must be a non-empty list of areas")
+    areas: list[Area] = []
+    for n, entry in enumerate(value, 1):
+        where = f"area {n}"
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where} is not an object with id, title, prefix and allow")
+        unknown = set(entry) - {"id", "title", "prefix", "bucket", "allow"}
+        if unknown:
+            raise ValueError(f"{where} has unknown fields: {', '.join(sorted(unknown))}")
+        area_id = entry.get("id")
+        if not isinstance(area_id, str) or not _AREA_ID.fullmatch(area_id):
+            raise ValueError(f"{where}: id must be 1-32 of a-z, 0-9 and -, not {area_id!r}")
+        where = f"area {area_id!r}"
+        if any(a.id == area_id for a in areas):
+            raise ValueError(f"{where} is listed twice")
+        prefix = entry.get("prefix")
+        if not isinstance(prefix, str):
+            raise ValueError(f"{where}: prefix must be text, such as 'raw/'")
+        try:
+            prefix = _prefix(prefix.replace("{username}", username))
+        except ValueError as err:
+            raise ValueError(f"{where}: {err}") from err
+        if not prefix:
+            raise ValueError(f"{where}: the prefix may not be empty (the whole bucket)")
+        allow = entry.get("allow", ["read"])
+        if not isinstance(allow, list) or not set(allow) <= set(_RIGHTS):
+            raise ValueError(f"{where}: allow must list some of {', '.join(_RIGHTS)}")
+        if {"delete-own", "delete-any"} <= set(allow):
+            raise ValueError(f"{where}: allow delete-own or delete-any, not both")
+        if "read" not in allow:
+            raise ValueError(f"{where}: an area the user may not read cannot be browsed")
+        title = entry.get("title", area_id)
+        if not isinstance(title, str) or not title.strip():
+            raise ValueError(f"{where}: title must be text")
+        area_bucket = entry.get("bucket") or bucket  # "" while the bucket is not configured
+        if area_bucket:
+            try:
+                area_bucket = validate_bucket(str(area_bucket))
+            except ValueError as err:
+                raise ValueError(f"{where}: {err}") from err
+        areas.append(
+            Area(
+                id=area_id,
+                title=title.strip(),
+                bucket=area_bucket,
+                prefix=prefix,
+                read=True,
+                write="write" in allow,
+                delete="any"
+                if "delete-any" in allow
+                else "own"
+                if "delete-own" in allow
+                else "none",
+            )
+        )
+    _refuse_nested(areas)
+    return tuple(areas)
+
+
+def _refuse_nested(areas: list[Area]) -> None:
+    # An object in two areas would obey two sets of rights; the stricter could be bypassed.
+    for a in areas:
+        for b in areas:
+            if a is not b and a.bucket == b.bucket and b.prefix.startswith(a.prefix):
+                raise ValueError(
+                    f"area {b.id!r} ({b.prefix}) lies inside area {a.id!r} ({a.prefix})"
+                )
+
+
 @dataclass(frozen=True)
 class Settings:
     """The resolved, validated configuration that the rest of the server part works from."""
@@ -112,8 +226,7 @@ class Settings:
     session_token: str | None
     region: str
     bucket: str | None
-    shared_prefix: str
-    user_prefix: str
+    areas: tuple[Area, ...]
     username: str
     home_dir: str
     home_quota: int | None
@@ -134,18 +247,24 @@ class Settings:
         return urlparse(self.endpoint_url).netloc if self.endpoint_url else None
 
     def missing(self) -> list[str]:
-        """Names of the settings without which the data lake cannot be reached."""
+        """Names of the settings without which the data lake cannot be reached. Keys are not
+        among them: without any, boto3's credential chain is asked (lake/credentials.py), and
+        only half a key pair is a setting missing."""
         wanted = {
             "endpoint (AWS_ENDPOINT_URL_S3)": self.endpoint_url,
-            "access key (AWS_ACCESS_KEY_ID)": self.access_key_id,
-            "secret key (AWS_SECRET_ACCESS_KEY)": self.secret_access_key,
             "bucket (DATALAKE_BUCKET)": self.bucket,
         }
+        if self.access_key_id or self.secret_access_key:
+            wanted["access key (AWS_ACCESS_KEY_ID)"] = self.access_key_id
+            wanted["secret key (AWS_SECRET_ACCESS_KEY)"] = self.secret_access_key
         return [name for name, value in wanted.items() if not value]
 
 
 def _prefix(value: str) -> str:
     value = value.strip().lstrip("/")
+    parts = value.rstrip("/").split("/") if value else []
+    if any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"{value!r} has an empty, '.' or '..' folder name")
     return value if not value or value.endswith("/") else value + "/"
 
 
@@ -160,26 +279,52 @@ class DataLake(Configurable):
         "Default: $AWS_ENDPOINT_URL_S3, then $AWS_ENDPOINT_URL.",
     )
     access_key_id = Unicode(
-        None, allow_none=True, config=True, help="S3 access key. Default: $AWS_ACCESS_KEY_ID."
+        None,
+        allow_none=True,
+        config=True,
+        help="S3 access key; with secret_access_key it wins over every other source. "
+        "Default: $AWS_ACCESS_KEY_ID. Without either, boto3's default credential chain is "
+        "used: a profile (AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE, "
+        "credential_process), AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN (set "
+        "AWS_ENDPOINT_URL_STS for MinIO or Ceph), or container credentials; temporary "
+        "credentials are refreshed before they expire.",
     )
     secret_access_key = Unicode(
-        None, allow_none=True, config=True, help="S3 secret key. Default: $AWS_SECRET_ACCESS_KEY."
+        None,
+        allow_none=True,
+        config=True,
+        help="S3 secret key, with access_key_id. Default: $AWS_SECRET_ACCESS_KEY.",
     )
     session_token = Unicode(
         None,
         allow_none=True,
         config=True,
-        help="Optional S3 session token. Default: $AWS_SESSION_TOKEN.",
+        help="Optional S3 session token for static temporary keys, which are not refreshed. "
+        "Default: $AWS_SESSION_TOKEN.",
     )
     region = Unicode(config=True, help="S3 region. Default: $AWS_REGION, else us-east-1.")
     bucket = Unicode(
         config=True, help="The data lake bucket. Default: $DATALAKE_BUCKET, else datalake."
     )
-    shared_prefix = Unicode("shared/", config=True, help="Key prefix of the area everyone shares.")
+    shared_prefix = Unicode(
+        "shared/", config=True, help="Key prefix of the default shared area (without `areas`)."
+    )
     user_prefix = Unicode(
         "users/{username}/",
         config=True,
-        help="Key prefix of each user's own area; {username} is replaced by the user's name.",
+        help="Key prefix of the default own area (without `areas`); {username} is replaced by "
+        "the user's name.",
+    )
+    areas = Union(
+        [List(), Unicode()],
+        default_value=None,
+        allow_none=True,
+        config=True,
+        help="The areas of the lake users work in, in the order shown: a list of "
+        '{"id", "title", "prefix", "bucket", "allow"}, where prefix may hold {username}, '
+        "bucket defaults to `bucket`, and allow lists read, write, and delete-own or "
+        "delete-any. Default: $DATALAKE_AREAS (the same list as JSON), else the user's own "
+        "area (users/{username}/) and shared/.",
     )
     username = Unicode(
         config=True, help="The user's name. Default: $JUPYTERHUB_USER, else the OS user."
@@ -296,6 +441,10 @@ class DataLake(Configurable):
     def _bandwidth_default(self) -> str | None:
         return _env("DATALAKE_TRANSFER_BANDWIDTH")
 
+    @default("areas")
+    def _areas_default(self) -> str | None:
+        return _env("DATALAKE_AREAS")
+
     @default("home_quota")
     def _quota_default(self) -> str | None:
         return _env("DATALAKE_HOME_QUOTA")
@@ -309,15 +458,22 @@ class DataLake(Configurable):
             username = self.username
             quota = self.home_quota
             home = os.path.realpath(os.path.expanduser(self.home_dir))
+            bucket = _checked("bucket", validate_bucket, self.bucket)
+            areas = _checked(
+                "areas",
+                lambda v: parse_areas(v, bucket or "", username),
+                default_areas(self.user_prefix, self.shared_prefix)
+                if self.areas is None
+                else self.areas,
+            )
             return Settings(
                 endpoint_url=_checked("endpoint_url", validate_endpoint, self.endpoint_url),
                 access_key_id=self.access_key_id,
                 secret_access_key=self.secret_access_key,
                 session_token=self.session_token,
                 region=self.region,
-                bucket=_checked("bucket", validate_bucket, self.bucket),
-                shared_prefix=_prefix(self.shared_prefix),
-                user_prefix=_prefix(self.user_prefix.format(username=username)),
+                bucket=bucket,
+                areas=areas,
                 username=username,
                 home_dir=home,
                 home_quota=_checked("home_quota", parse_size, quota),
@@ -346,6 +502,7 @@ _ENV_NAMES = {
     "endpoint_url": "AWS_ENDPOINT_URL_S3",
     "home_quota": "DATALAKE_HOME_QUOTA",
     "bucket": "DATALAKE_BUCKET",
+    "areas": "DATALAKE_AREAS",
     "rescue_folder": "c.DataLake.rescue_folder",
     "part_size": "c.DataLake.part_size",
     "transfer_bandwidth": "DATALAKE_TRANSFER_BANDWIDTH",

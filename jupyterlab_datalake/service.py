@@ -20,8 +20,10 @@ from .config import ConfigError, DataLake, Settings
 from .errors import Connection, Refused
 from .home.saves import watch_saves
 from .home.usage import UsageMonitor
+from .lake import areas
 from .lake.client import Lake, invalid_config
 from .lake.objects import Objects
+from .lake.probe import Prober
 from .persistence.mounts import Classification, classify, read_mounts
 from .persistence.packages import packages_installed_since
 from .persistence.rescue import rescue
@@ -44,6 +46,7 @@ class DataLakeService:
         self._at_risk: dict[str, Any] | None = None
         self._at_risk_lock = asyncio.Lock()
         self.lake = Lake(settings) if settings else None
+        self.prober = Prober(settings, self.lake) if settings else None
         self.usage = (
             UsageMonitor(
                 home=settings.home_dir,
@@ -100,10 +103,11 @@ class DataLakeService:
     async def status(self) -> dict[str, Any]:
         s = self.settings
         connection: Connection
-        if self.lake is None:
+        areas: list[dict[str, Any]] | None = None
+        if self.prober is None:
             connection = invalid_config(self.config_error or "Invalid configuration.")
         else:
-            connection = await self.lake.check()
+            connection, areas = await self.prober.check()
         root = None
         if s and self.contents_root:
             root = asdict((await self.classify([self.contents_root]))[0])
@@ -112,7 +116,8 @@ class DataLakeService:
             "user": s.username if s else None,
             "bucket": s.bucket if s else None,
             "endpoint_host": s.endpoint_host if s else None,
-            "areas": {"shared": s.shared_prefix, "mine": s.user_prefix} if s else None,
+            # Each configured area, with what this user's S3 identity may do there.
+            "areas": areas,
             "connection": connection.to_json(),
             "checked_at": time.time(),
             # Whether the file browser's root survives a restart: a server started somewhere
@@ -233,6 +238,8 @@ class DataLakeService:
         # Planning walks folders and asks S3 which keys exist: both block.
         if direction == "download":
             return await self.in_lake_thread(manager.downloads.plan, sources, area, where, conflict)
+        if self.prober is not None:
+            self.prober.require_write(areas.find(self.settings, area))
         return await self.in_lake_thread(manager.plan, sources, area, where, conflict)
 
     async def in_lake_thread(self, func, *args):

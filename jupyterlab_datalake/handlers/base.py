@@ -72,6 +72,17 @@ class DataLakeHandler(APIHandler):
     def require_usage(self) -> UsageMonitor:
         return self.require_settings().usage
 
+    @property
+    def acting_user(self) -> str:
+        """Who is acting, as the lake records it (`uploader`) and the delete-own rule checks
+        it. Behind JupyterHub, the hub user of the request: with server sharing, someone
+        other than the owner may be working on this server. Elsewhere the identity is an
+        anonymous name per browser, so the server's owner is the one known person."""
+        user = self.current_user
+        if user is not None and getattr(user, "hub_user", None):
+            return str(user.username)
+        return self.require_settings().settings.username
+
     async def require(self, action: str, resource: str) -> None:
         """A second permission that a request needs besides the one `@authorized` checked
         (a transfer reads one side and writes the other); 403 as jupyter_server words it."""
@@ -138,7 +149,9 @@ class DataLakeHandler(APIHandler):
             await self.reply({"message": str(err), "plan": err.plan}, status=err.status)
         except LakeError as err:
             message = f"{err.connection.message} {err.connection.hint}".strip()
-            raise HTTPError(503, message) from err
+            # The user's S3 policy said no: the request is refused, the lake is not down.
+            denied = err.connection.state == "access-denied"
+            raise HTTPError(403 if denied else 503, message) from err
 
     # ----- query arguments and replies --------------------------------------------------------
 

@@ -49,7 +49,7 @@ class ObjectsInfoHandler(LakeHandler):
         async with self.refusals():
             objects = self.require_settings().require_objects()
             infos = await self.datalake.in_lake_thread(
-                objects.info, body.get("area", "shared"), body.get("keys")
+                objects.info, body.get("area", "shared"), body.get("keys"), self.acting_user
             )
         await self.reply({"objects": infos})
 
@@ -65,7 +65,7 @@ class ObjectsDeleteHandler(LakeHandler):
         async with self.refusals():
             objects = self.require_settings().require_objects()
             result = await self.datalake.in_lake_thread(
-                objects.delete, body.get("area", "shared"), body.get("keys")
+                objects.delete, body.get("area", "shared"), body.get("keys"), self.acting_user
             )
         await self.reply(result)
 

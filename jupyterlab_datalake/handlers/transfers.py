@@ -75,6 +75,7 @@ class TransfersHandler(TransferHandlerBase):
         manager = self.transfers
         async with self.refusals():
             transfer = await self.datalake.plan_transfer(*transfer_request(body))
+            transfer.user = self.acting_user
             if body.get("dry_run"):
                 await self.reply(await in_thread(manager.plan_json, transfer))
             else:

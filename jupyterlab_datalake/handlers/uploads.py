@@ -25,6 +25,7 @@ class BrowserUploadsHandler(TransferHandlerBase):
                 body.get("size"),
                 body.get("conflict", "ask"),
             )
+            transfer.user = self.acting_user
             if transfer.items[0].exists and transfer.conflict == "ask":
                 self.transfers.refuse_clashes(transfer)
             await self.reply(await self.datalake.in_lake_thread(uploads.start, transfer), 201)

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, TypeVar
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
@@ -27,6 +26,7 @@ from botocore.exceptions import (
 
 from ..config import Settings
 from ..errors import Connection, LakeError
+from .credentials import CredentialSource, failure
 
 T = TypeVar("T")
 
@@ -65,6 +65,8 @@ class Lake:
             max_workers=max_workers, thread_name_prefix="datalake-s3"
         )
         self._client = None
+        # The one session of the server: what the credential chain found lives here.
+        self.credentials = CredentialSource(settings)
 
     @property
     def configured(self) -> bool:
@@ -76,12 +78,16 @@ class Lake:
         # not pay when the panel is never opened.
         if self._client is None:
             s = self.settings
-            self._client = boto3.session.Session().client(
+            try:
+                found = self.credentials.resolve() is not None
+                session = self.credentials.session
+            except (BotoCoreError, ClientError) as err:
+                raise LakeError(self.classify(err)) from err
+            # No keys here: the client signs with the session's credentials object, which
+            # refreshes temporary credentials itself before they expire.
+            client = session.client(
                 "s3",
                 endpoint_url=s.endpoint_url,
-                aws_access_key_id=s.access_key_id,
-                aws_secret_access_key=s.secret_access_key,
-                aws_session_token=s.session_token,
                 region_name=s.region,
                 config=Config(
                     signature_version="s3v4",
@@ -99,6 +105,11 @@ class Lake:
                     response_checksum_validation="when_required",
                 ),
             )
+            if not found:
+                # Its requests fail with NoCredentialsError; the next access tries the chain
+                # again, so that credentials that appear later are used without a restart.
+                return client
+            self._client = client
         return self._client
 
     async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -118,6 +129,16 @@ class Lake:
                 else ""
             )
             raise LakeError(self.classify(err), code) from err
+        except (OSError, RuntimeError) as err:
+            # Raised by botocore while refreshing temporary credentials: a web-identity token
+            # file gone, or credentials that came back expired. Not a bug of the request.
+            raise LakeError(
+                Connection(
+                    "bad-credentials",
+                    f"The S3 credentials could not be renewed: {err}",
+                    "Ask your hub admin to check how this server gets its S3 credentials.",
+                )
+            ) from err
 
     def each(self, func: Callable[[Any], T], values: list[Any]) -> list[T]:
         """``func`` of every value, HEAD_CONCURRENCY at a time, in order. For one small request
@@ -129,20 +150,30 @@ class Lake:
         with ThreadPoolExecutor(workers, thread_name_prefix="datalake-head") as pool:
             return list(pool.map(func, values))
 
-    def exists(self, key: str) -> bool:
-        """Whether an object has this key in the configured bucket."""
+    def exists(self, key: str, bucket: str | None = None) -> bool:
+        """Whether an object has this key in ``bucket``, else the configured bucket."""
+        bucket = bucket or self.settings.bucket
         try:
-            self.translated(self.client.head_object, Bucket=self.settings.bucket, Key=key)
+            self.translated(self.client.head_object, Bucket=bucket, Key=key)
         except LakeError as err:
             if err.not_found:
                 return False
-            raise
+            if err.connection.state != "access-denied":
+                raise
+            # S3 answers 403, not 404, for a missing key to whoever lacks ListBucket, and a
+            # per-user policy grants ListBucket only with an s3:prefix, which a HEAD lacks.
+            # A listing of that prefix is what such a policy allows.
+            page = self.translated(
+                self.client.list_objects_v2, Bucket=bucket, Prefix=key, MaxKeys=1
+            )
+            return any(o["Key"] == key for o in page.get("Contents", []))
         return True
 
-    def objects_under(self, prefix: str) -> Iterator[dict[str, Any]]:
-        """Every object whose key starts with ``prefix``, page after page of ListObjectsV2, so
-        that no more than one page is held at a time; failures as LakeError."""
-        request = {"Bucket": self.settings.bucket, "Prefix": prefix}
+    def objects_under(self, prefix: str, bucket: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every object whose key starts with ``prefix`` (in ``bucket``, else the configured
+        one), page after page of ListObjectsV2, so that no more than one page is held at a
+        time; failures as LakeError."""
+        request = {"Bucket": bucket or self.settings.bucket, "Prefix": prefix}
         while True:
             page = self.translated(self.client.list_objects_v2, **request)
             yield from page.get("Contents", [])
@@ -151,43 +182,28 @@ class Lake:
             request["ContinuationToken"] = page["NextContinuationToken"]
 
     def check_configured(self) -> Connection | None:
-        """Why the bucket cannot be used without asking it, or None when settings are complete."""
+        """Why the bucket cannot be used without asking it, or None when settings are complete
+        and the credential chain found credentials. The first call may run a credential_process
+        or ask a container endpoint (once); a web identity is exchanged at the first request."""
         missing = self.settings.missing()
         if missing:
             return Connection(
                 "not-configured",
                 "The data lake is not configured: " + ", ".join(missing) + " not set.",
-                "Ask your hub admin to set AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID and "
-                "AWS_SECRET_ACCESS_KEY for single-user servers (singleuser.extraEnv), "
+                "Ask your hub admin to set AWS_ENDPOINT_URL_S3 and S3 credentials (such as "
+                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_WEB_IDENTITY_TOKEN_FILE "
+                "with AWS_ROLE_ARN) for single-user servers (singleuser.extraEnv), "
                 "or set c.DataLake.* in jupyter_server_config.py.",
             )
-        return None
-
-    async def check(self) -> Connection:
-        """Probe the bucket with HeadBucket and say whether, and why not, it can be used."""
-        not_configured = self.check_configured()
-        if not_configured:
-            return not_configured
-        try:
-            await self.run(self.client.head_bucket, Bucket=self.settings.bucket)
-        except LakeError as err:
-            if err.connection.state == "access-denied":
-                # HeadBucket has no body, so a 403 cannot tell a wrong secret from a missing
-                # grant; ListBuckets answers with an error code that can.
-                return await self._explain_forbidden(err.connection)
-            return err.connection
-        return Connection("ok", f"Connected to bucket {self.settings.bucket}.")
-
-    async def _explain_forbidden(self, fallback: Connection) -> Connection:
-        try:
-            await self.run(self.client.list_buckets)
-        except LakeError as err:
-            return err.connection if err.connection.state == "bad-credentials" else fallback
-        return fallback
+        return self.credentials.problem()
 
     def classify(self, err: Exception) -> Connection:
         s = self.settings
         host = s.endpoint_host or "the S3 endpoint"
+        # A refresh of temporary credentials happens inside the request that needs them.
+        credential_failure = failure(err, s.endpoint_url)
+        if credential_failure:
+            return credential_failure
         if isinstance(err, _UNREACHABLE):
             return Connection(
                 "unreachable",
@@ -202,14 +218,13 @@ class Lake:
                 return Connection(
                     "bad-credentials",
                     f"The data lake at {host} rejected the credentials ({code}).",
-                    "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; ask your hub admin "
-                    "for valid keys.",
+                    self.credentials.bad_credentials_hint(),
                 )
             if code in _ACCESS_DENIED_CODES:
                 return Connection(
                     "access-denied",
-                    f"Access to bucket {s.bucket} was denied for this user.",
-                    "Ask your hub admin to grant your key access to the bucket.",
+                    f"The data lake refused this to your account ({code}).",
+                    "Ask your hub admin to grant your S3 identity access if you need it.",
                 )
             if code in _NO_BUCKET_CODES:
                 return Connection(

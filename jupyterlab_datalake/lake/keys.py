@@ -1,37 +1,14 @@
-"""Rules for the keys a user may read and write: the two areas, sub-folders typed by hand,
-and names that S3 and the tools reading the lake can hold."""
+"""Rules for the keys a user may write: sub-folders typed by hand, and names that S3 and the
+tools reading the lake can hold. Which area a key lies in is lake/areas.py's rule."""
 
 from __future__ import annotations
 
 import mimetypes
 import unicodedata
 
-from ..config import Settings
 from ..errors import Refused
 
-AREAS = ("shared", "mine")
 MAX_KEY_BYTES = 1024
-
-
-def area_prefix(settings: Settings, area: str) -> str:
-    """The key prefix of an area: ``shared/`` or ``users/{username}/``."""
-    if area not in AREAS:
-        raise Refused(400, f"The area must be one of {', '.join(AREAS)}, not {area!r}.")
-    return settings.shared_prefix if area == "shared" else settings.user_prefix
-
-
-def key_in_area(settings: Settings, area: str, key: object) -> str:
-    """A full key asked for by the browser, which must lie inside the area."""
-    base = area_prefix(settings, area)
-    if not isinstance(key, str) or not key.startswith(base) or key == base:
-        raise Refused(
-            403,
-            f"{key!r} is not in {base}; only your area and {settings.shared_prefix} can be used.",
-        )
-    check_key(key, key)
-    if any(part in (".", "..") for part in key[len(base) :].split("/")):
-        raise Refused(400, f"{key!r} contains '.' or '..' as a folder name.")
-    return key
 
 
 def clean_prefix(prefix: str) -> str:

@@ -3,11 +3,16 @@
 import logging
 
 import pytest
+from traitlets.config import Config
 
 from jupyterlab_datalake.config import ConfigError, DataLake, parse_size
 from jupyterlab_datalake.service import DataLakeService
 
 GiB = 1024**3
+
+
+def prefixes(settings) -> dict[str, str]:
+    return {area.id: area.prefix for area in settings.areas}
 
 
 @pytest.mark.parametrize(
@@ -56,8 +61,7 @@ def test_environment_fallbacks(monkeypatch, tmp_path):
     assert s.home_quota == 5 * GiB
     assert s.home_dir == str(tmp_path.resolve())
     assert s.username == "ada"
-    assert s.shared_prefix == "shared/"
-    assert s.user_prefix == "users/ada/"
+    assert prefixes(s) == {"mine": "users/ada/", "shared": "shared/"}
     assert s.missing() == []
 
 
@@ -69,8 +73,9 @@ def test_defaults_without_environment(monkeypatch):
     assert s.bucket == "datalake"
     assert s.home_quota is None
     assert s.username == "jovyan"
-    assert s.user_prefix == "users/jovyan/"
-    assert len(s.missing()) == 3  # endpoint, access key, secret key
+    assert prefixes(s)["mine"] == "users/jovyan/"
+    # Credentials may come from boto3's chain; without an endpoint nothing can be asked.
+    assert s.missing() == ["endpoint (AWS_ENDPOINT_URL_S3)"]
 
 
 def test_traitlets_config_wins_over_environment(monkeypatch):
@@ -86,7 +91,7 @@ def test_traitlets_config_wins_over_environment(monkeypatch):
     s = DataLake(config=config).resolve()
     assert s.bucket == "from-config"
     assert s.home_quota == 500 * 1024**2
-    assert s.user_prefix == "home-areas/grace/"
+    assert prefixes(s)["mine"] == "home-areas/grace/"
 
 
 @pytest.mark.parametrize(
@@ -117,3 +122,53 @@ def test_bad_value_is_one_log_line_and_disables_the_lake(monkeypatch, caplog):
     assert "home_quota" in line and "DATALAKE_HOME_QUOTA" in line
     assert "\n" not in line and errors[0].exc_info is None
     assert service.lake is None
+
+
+# ----- areas ---------------------------------------------------------------------------------
+
+GUIDE_AREAS = [
+    {"id": "mine", "title": "My area", "prefix": "users/{username}/",
+     "allow": ["read", "write", "delete-any"]},
+    {"id": "shared", "title": "Shared", "prefix": "shared", "allow": ["read", "write", "delete-own"]},
+    {"id": "datasets", "title": "Datasets", "prefix": "datasets/", "allow": ["read"]},
+    {"id": "raw", "title": "Raw (Hive)", "prefix": "raw/", "bucket": "landing", "allow": ["read"]},
+]  # fmt: skip
+
+
+def test_areas_from_the_environment_as_json(monkeypatch):
+    import json
+
+    monkeypatch.setenv("DATALAKE_AREAS", json.dumps(GUIDE_AREAS))
+    monkeypatch.setenv("JUPYTERHUB_USER", "ada")
+    s = DataLake().resolve()
+    assert [(a.id, a.bucket, a.prefix, a.write, a.delete) for a in s.areas] == [
+        ("mine", "datalake", "users/ada/", True, "any"),
+        ("shared", "datalake", "shared/", True, "own"),
+        ("datasets", "datalake", "datasets/", False, "none"),
+        ("raw", "landing", "raw/", False, "none"),
+    ]
+    assert s.areas[3].uri == "s3a://landing/raw/"
+
+
+@pytest.mark.parametrize(
+    "areas, names",
+    [
+        ("not json", "not JSON"),
+        ([], "non-empty list"),
+        ([{"id": "Bad Id", "prefix": "x/"}], "id must be"),
+        ([{"id": "a", "prefix": "x/"}, {"id": "a", "prefix": "y/"}], "listed twice"),
+        ([{"id": "a", "prefix": "../x"}], "'..'"),
+        ([{"id": "a", "prefix": ""}], "may not be empty"),
+        ([{"id": "a", "prefix": "x/", "allow": ["write"]}], "may not read"),
+        ([{"id": "a", "prefix": "x/", "allow": ["read", "delete-own", "delete-any"]}], "not both"),
+        ([{"id": "a", "prefix": "x/", "allow": ["read", "admin"]}], "allow must list"),
+        ([{"id": "a", "prefix": "x/", "color": "red"}], "unknown fields: color"),
+        ([{"id": "a", "prefix": "x/"}, {"id": "b", "prefix": "x/y/"}], "lies inside area 'a'"),
+    ],
+)
+def test_bad_areas_fail_naming_the_setting_and_the_area(monkeypatch, areas, names):
+    config = Config()
+    config.DataLake.areas = areas
+    with pytest.raises(ConfigError) as info:
+        DataLake(config=config).resolve()
+    assert "DataLake.areas (DATALAKE_AREAS)" in str(info.value) and names in str(info.value)

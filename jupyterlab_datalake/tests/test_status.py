@@ -32,7 +32,14 @@ async def test_connected(jp_fetch, s3_server):
     assert body["user"] == "tester"
     assert body["bucket"] == s3_server["DATALAKE_BUCKET"]
     assert body["endpoint_host"] == s3_server["AWS_ENDPOINT_URL_S3"].split("://")[1]
-    assert body["areas"] == {"shared": "shared/", "mine": "users/tester/"}
+    bucket = s3_server["DATALAKE_BUCKET"]
+    assert [(a["id"], a["prefix"], a["uri"], a["delete"]) for a in body["areas"]] == [
+        ("mine", "users/tester/", f"s3a://{bucket}/users/tester/", "any"),
+        ("shared", "shared/", f"s3a://{bucket}/shared/", "own"),
+    ]
+    for area in body["areas"]:
+        assert area["read"] == {"state": "ok", "message": ""}
+        assert area["write"] == {"state": "ok", "message": ""}
 
 
 async def test_status_never_contains_a_secret(jp_fetch, s3_server):

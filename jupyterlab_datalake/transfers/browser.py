@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import LakeError, Refused
-from ..lake import multipart
+from ..lake import areas, multipart
 from ..lake.client import MAX_OBJECT_SIZE, part_size_for
-from ..lake.keys import area_prefix, check_key, check_name, clean_prefix, content_type
+from ..lake.keys import check_key, check_name, clean_prefix, content_type
 from ..paths import candidates
 from .host import TransferHost
 from .records import Item, Stop, Transfer, check_policy, new_id
@@ -65,13 +65,16 @@ class BrowserUploads:
             )
         check_name(name, "The file")
         folder = clean_prefix(prefix)
-        base = area_prefix(self.settings, area) + (folder + "/" if folder else "")
+        where = areas.find(self.settings, area)
+        areas.require_write(where)
+        base = where.prefix + (folder + "/" if folder else "")
         key = base + name
         check_key(key, name)
-        item = Item(name, key, size, exists=self.manager.exists(key))
+        with areas.acting(where, "list"):
+            item = Item(name, key, size, exists=self.manager.exists(key, where.bucket))
         if item.exists and conflict == "rename":
             for candidate in candidates(name, False):
-                if not self.manager.exists(base + candidate):
+                if not self.manager.exists(base + candidate, where.bucket):
                     break
             item.destination, item.exists = base + candidate, False
             check_key(item.destination, name)
@@ -84,7 +87,7 @@ class BrowserUploads:
             prefix=folder,
             sources=[name],
             conflict=conflict,
-            bucket=self.settings.bucket,
+            bucket=where.bucket,
             destination=item.destination,
             items=[item],
             origin="browser",
@@ -98,9 +101,13 @@ class BrowserUploads:
             self.manager.finish(transfer, "done", None)
             return {**transfer.public(items=True), "part_size": None}
         part_size = part_size_for(item.bytes, self.settings.part_size)
-        upload_id = self.manager.create_upload(
-            transfer.bucket, item.destination, self._metadata(item), content_type(item.destination)
-        )
+        with areas.acting(areas.find(self.settings, transfer.area), "write"):
+            upload_id = self.manager.create_upload(
+                transfer.bucket,
+                item.destination,
+                self._metadata(transfer, item),
+                content_type(item.destination),
+            )
         with self.manager.lock:
             item.upload_id = upload_id
             item.state = transfer.state = "running"
@@ -110,8 +117,9 @@ class BrowserUploads:
         self.manager.write_journal()
         return {**transfer.public(items=True), "part_size": part_size}
 
-    def _metadata(self, item: Item) -> dict[str, str]:
-        return multipart.metadata(self.settings.username, item.source, origin="browser")
+    def _metadata(self, transfer: Transfer, item: Item) -> dict[str, str]:
+        user = transfer.user or self.settings.username
+        return multipart.metadata(user, item.source, origin="browser")
 
     def _running(self, transfer_id: str) -> tuple[Transfer, _Open]:
         transfer = self.manager.find(transfer_id)
@@ -165,7 +173,7 @@ class BrowserUploads:
                     409, f"Only {item.done} of {item.bytes} bytes arrived; send the rest first."
                 )
             try:
-                meta = self._metadata(item)
+                meta = self._metadata(transfer, item)
                 sha = state.sha.hexdigest()
                 if not state.md5s:
                     # A multipart upload needs a part; an empty file is one plain PUT.
@@ -178,7 +186,7 @@ class BrowserUploads:
                         ContentType=content_type(item.destination),
                         Metadata={**meta, "sha256": sha},
                     )
-                    self.manager.verify(item, item.bytes, None, sha)
+                    self.manager.verify(transfer.bucket, item, item.bytes, None, sha)
                 else:
                     self.manager.complete_upload(transfer, item, state.md5s)
                     self.manager.write_sha(transfer, item, state.md5s, meta, sha)
@@ -197,7 +205,7 @@ class BrowserUploads:
     def _abort(self, transfer: Transfer) -> None:
         item = transfer.items[0]
         if item.upload_id:
-            self.manager.abort(item.destination, item)
+            self.manager.abort(transfer.bucket, item.destination, item)
 
     def _end(self, transfer: Transfer, state: str, message: str | None) -> None:
         self._open.pop(transfer.id, None)

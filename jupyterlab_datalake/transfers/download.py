@@ -20,10 +20,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .. import safefs
+from ..config import Area
 from ..errors import LakeError, Refused
 from ..home.space import free_bytes, shortfall
+from ..lake import areas
 from ..lake.client import CHUNK
-from ..lake.keys import key_in_area
 from ..paths import candidates, is_within
 from .host import TransferHost
 from .records import MAX_FILES, Item, Stop, Transfer, check_policy, new_id
@@ -52,8 +53,13 @@ class Downloader:
 
     def plan(self, keys: list[str], area: str, destination: str, conflict: str) -> Transfer:
         check_policy(conflict)
+        where = areas.find(self.settings, area)
+        with areas.acting(where, "read"):
+            return self._plan(keys, where, destination, conflict)
+
+    def _plan(self, keys: list[str], where: Area, destination: str, conflict: str) -> Transfer:
         with self._destination(destination) as (home_fd, folder_fd, folder_path, shown_folder):
-            keys = [key_in_area(self.settings, area, k) for k in keys]
+            keys = [areas.key_in(where, k) for k in keys]
             tops: dict[str, list[Item]] = {}
             for key in keys:
                 name = key.rstrip("/").rsplit("/", 1)[-1]
@@ -61,7 +67,7 @@ class Downloader:
                     raise Refused(
                         400, f"Two of the keys would both become {name}; download them separately."
                     )
-                tops[name] = self._items(key, name, folder_path, shown_folder)
+                tops[name] = self._items(where.bucket, key, name, folder_path, shown_folder)
             items = [i for own in tops.values() for i in own]
             # Keeping both renames a clashing top-level name as a whole: nothing below it is
             # looked at. Otherwise every file is, and every folder on its way.
@@ -85,11 +91,11 @@ class Downloader:
         return Transfer(
             id=new_id(),
             direction="download",
-            area=area,
+            area=where.id,
             prefix="",
             sources=keys,
             conflict=conflict,
-            bucket=self.settings.bucket,
+            bucket=where.bucket,
             destination=_top(single[0], shown_folder) if single else shown_folder,
             items=items,
         )
@@ -127,14 +133,16 @@ class Downloader:
                 raise Refused(403, f"The folder {destination} cannot be written to.")
             yield home_fd, folder_fd, path, shown
 
-    def _items(self, key: str, name: str, folder: str, shown_folder: str) -> list[Item]:
+    def _items(
+        self, bucket: str, key: str, name: str, folder: str, shown_folder: str
+    ) -> list[Item]:
         def shown(rel: str) -> str:
             return f"{shown_folder}/{rel}" if shown_folder else rel
 
         if not key.endswith("/"):
             try:
                 head = self.manager.lake.translated(
-                    self.manager.lake.client.head_object, Bucket=self.settings.bucket, Key=key
+                    self.manager.lake.client.head_object, Bucket=bucket, Key=key
                 )
             except LakeError as err:
                 if err.not_found:
@@ -143,7 +151,7 @@ class Downloader:
             _check_file_name(name, key)
             return [Item(key, shown(name), head["ContentLength"], path=os.path.join(folder, name))]
         items = [Item(key, shown(name), 0, path=os.path.join(folder, name), marker=True)]
-        for obj in self.manager.lake.objects_under(key):
+        for obj in self.manager.lake.objects_under(key, bucket):
             if len(items) > MAX_FILES:
                 raise Refused(
                     400, f"More than {MAX_FILES:,} objects; download the folders one at a time."

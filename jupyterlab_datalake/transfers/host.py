@@ -35,8 +35,8 @@ class TransferHost(Protocol):
     def finish(self, transfer: Transfer, state: str, message: str | None) -> None:
         """End a transfer in ``state`` and record it."""
 
-    def exists(self, key: str) -> bool:
-        """Whether the key is in the lake."""
+    def exists(self, key: str, bucket: str) -> bool:
+        """Whether the key is in the bucket."""
 
     def create_upload(self, bucket: str, key: str, meta: dict[str, str], content_type: str) -> str:
         """Open a multipart upload."""
@@ -50,8 +50,8 @@ class TransferHost(Protocol):
     def write_sha(self, transfer, item, md5s: list[bytes], meta: dict[str, str], sha: str) -> None:
         """Check the assembled object, then write its SHA-256 into its metadata and check it."""
 
-    def verify(self, item: Item, size: int, etag: str | None, sha: str | None) -> None:
+    def verify(self, bucket: str, item: Item, size: int, etag: str | None, sha: str | None) -> None:
         """Stop the transfer as failed when the object in the lake is not what was sent."""
 
-    def abort(self, key: str, item: Item) -> None:
+    def abort(self, bucket: str, key: str, item: Item) -> None:
         """Abort the item's open upload, or keep it to abort later."""

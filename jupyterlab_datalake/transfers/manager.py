@@ -25,7 +25,7 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import LakeError, Refused
-from ..lake import multipart
+from ..lake import areas, multipart
 from ..lake.client import Lake
 from .bandwidth import Bandwidth
 from .browser import BrowserUploads
@@ -114,7 +114,11 @@ class TransferManager:
                     if item.state in ACTIVE:
                         item.state, item.done = "queued", 0
                     if item.upload_id:
-                        orphan = {"key": item.destination, "upload_id": item.upload_id}
+                        orphan = {
+                            "bucket": t.bucket,
+                            "key": item.destination,
+                            "upload_id": item.upload_id,
+                        }
                         self._orphans.append(orphan)
                         item.upload_id = None
                 self._transfers[t.id] = t
@@ -155,8 +159,8 @@ class TransferManager:
         """Check every source and compute every key, asking S3 which exist; starts nothing."""
         return self.planner.plan(sources, area, prefix, conflict)
 
-    def exists(self, key: str) -> bool:
-        return self.planner.exists(key)
+    def exists(self, key: str, bucket: str) -> bool:
+        return self.lake.exists(key, bucket)
 
     def plan_json(self, transfer: Transfer) -> dict[str, Any]:
         public = transfer.public(items=True)
@@ -288,6 +292,11 @@ class TransferManager:
                 return
             except LakeError as err:
                 message = f"{item.source}: {err.connection.message} {err.connection.hint}"
+                area = next((a for a in self.settings.areas if a.id == transfer.area), None)
+                if area is not None and areas.is_denied(err):
+                    # The user's S3 policy, not the lake, refused: say which area and what.
+                    verb = "read" if transfer.direction == "download" else "write"
+                    message = f"{item.source}: {areas.denied_message(area, verb)}"
                 item.state, item.message = "failed", message.strip()
                 self.finish(transfer, "failed", item.message)
                 return
@@ -320,10 +329,8 @@ class TransferManager:
     def write_sha(self, transfer, item, md5s, meta, sha) -> None:
         self.uploads.write_sha(transfer, item, md5s, meta, sha)
 
-    def verify(self, item: Item, size: int, etag: str | None, sha: str | None) -> None:
-        found = multipart.problems(
-            self.lake, self.settings.bucket, item.destination, size, etag, sha
-        )
+    def verify(self, bucket: str, item: Item, size: int, etag: str | None, sha: str | None) -> None:
+        found = multipart.problems(self.lake, bucket, item.destination, size, etag, sha)
         if found:
             raise Stop(
                 "failed",
@@ -331,15 +338,15 @@ class TransferManager:
                 "Retry to send it again.",
             )
 
-    def abort(self, key: str, item: Item) -> None:
+    def abort(self, bucket: str, key: str, item: Item) -> None:
         upload_id = item.upload_id
         if not upload_id:
             return
-        err = multipart.abort(self.lake, self.settings.bucket, key, upload_id)
+        err = multipart.abort(self.lake, bucket, key, upload_id)
         if err is not None:
             log.warning("jupyterlab-datalake: abort of %s failed, kept for later: %s", key, err)
             with self.lock:
-                self._orphans.append({"key": key, "upload_id": upload_id})
+                self._orphans.append({"bucket": bucket, "key": key, "upload_id": upload_id})
         with self.lock:
             item.upload_id = None
         self.write_journal()
@@ -350,7 +357,12 @@ class TransferManager:
         kept = [
             orphan
             for orphan in orphans
-            if multipart.abort(self.lake, self.settings.bucket, orphan["key"], orphan["upload_id"])
+            if multipart.abort(
+                self.lake,
+                orphan.get("bucket") or self.settings.bucket,  # journals before areas had none
+                orphan["key"],
+                orphan["upload_id"],
+            )
         ]
         with self.lock:
             self._orphans.extend(kept)

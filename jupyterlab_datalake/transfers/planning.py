@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from .. import safefs
 from ..config import Settings
 from ..errors import Refused
+from ..lake import areas
 from ..lake.client import Lake
-from ..lake.keys import area_prefix, check_key, check_name, clean_prefix
+from ..lake.keys import check_key, check_name, clean_prefix
 from ..paths import candidates, is_within, refuse_overlap
 from .records import (
     MAX_FILES,
@@ -63,7 +64,9 @@ class UploadPlanner:
         check_policy(conflict)
         s = self.settings
         prefix = clean_prefix(prefix)
-        base = area_prefix(s, area) + (prefix + "/" if prefix else "")
+        where = areas.find(s, area)
+        areas.require_write(where)
+        base = where.prefix + (prefix + "/" if prefix else "")
         checked = [self._check_source(src) for src in sources]
         refuse_overlap(checked, _TWICE, _INSIDE)
         names = {}
@@ -85,10 +88,11 @@ class UploadPlanner:
                 raise Refused(
                     400, f"More than {MAX_FILES:,} files; send the folders one at a time."
                 )
-        self._mark_existing(tops, base)
+        with areas.acting(where, "list"):
+            self._mark_existing(tops, where.bucket, base)
         if conflict == "rename":
             for src, own in tops:
-                self._rename(src, base, own)
+                self._rename(src, where.bucket, base, own)
         elif conflict == "skip":
             for item in items:
                 if item.exists:
@@ -108,7 +112,7 @@ class UploadPlanner:
             prefix=prefix,
             sources=[src.asked for src in checked],
             conflict=conflict,
-            bucket=s.bucket,
+            bucket=where.bucket,
             destination=destination,
             items=items,
         )
@@ -193,33 +197,34 @@ class UploadPlanner:
             else:
                 yield Item(shown, "", 0, path=path, state="skipped", message=f"Skipped: {kind}.")
 
-    def _mark_existing(self, tops: list[tuple[_Source, list[Item]]], base: str) -> None:
+    def _mark_existing(
+        self, tops: list[tuple[_Source, list[Item]]], bucket: str, base: str
+    ) -> None:
         """Which destinations S3 has already: a listing per folder; for files, see
         `_existing_files` (a selection of thousands of files is common)."""
         files = [own[0] for src, own in tops if not src.is_dir]
-        found = self._existing_files(base, [item.destination for item in files])
+        found = self._existing_files(bucket, base, [item.destination for item in files])
         for item in files:
             item.exists = item.destination in found
         for src, own in tops:
             if src.is_dir:
-                keys = {o["Key"] for o in self.lake.objects_under(f"{base}{src.name}/")}
+                under = self.lake.objects_under(f"{base}{src.name}/", bucket)
+                keys = {o["Key"] for o in under}
                 for item in own:
                     item.exists = item.destination in keys
 
-    def _existing_files(self, base: str, keys: list[str]) -> set[str]:
+    def _existing_files(self, bucket: str, base: str, keys: list[str]) -> set[str]:
         """Which of these keys, all directly in `base`, exist. A few: a HeadObject each. Many:
         one level of `base` listed from the first name to the last, 1,000 keys a request, as
         long as that costs less than their HeadObjects would; the rest by HeadObject."""
         if len(keys) < LIST_FROM:
-            return {
-                key for key, there in zip(keys, self.lake.each(self.lake.exists, keys)) if there
-            }
+            return self._heads(bucket, keys)
         wanted, ordered = set(keys), sorted(keys)
         found: set[str] = set()
         budget = len(keys) * KEYS_PER_HEAD  # listed keys worth as much as their HeadObjects
         listed = ordered[0]
         request = {
-            "Bucket": self.settings.bucket,
+            "Bucket": bucket,
             "Prefix": base,
             "Delimiter": "/",
             "MaxKeys": LIST_PAGE,
@@ -236,33 +241,31 @@ class UploadPlanner:
             if not page.get("IsTruncated") or listed >= ordered[-1]:
                 return found
             request["ContinuationToken"] = page["NextContinuationToken"]
-        rest = [key for key in ordered if key > listed]
-        return found | {
-            k for k, there in zip(rest, self.lake.each(self.lake.exists, rest)) if there
-        }
+        return found | self._heads(bucket, [key for key in ordered if key > listed])
 
-    def exists(self, key: str) -> bool:
-        return self.lake.exists(key)
+    def _heads(self, bucket: str, keys: list[str]) -> set[str]:
+        there = self.lake.each(lambda key: self.lake.exists(key, bucket), keys)
+        return {key for key, found in zip(keys, there) if found}
 
-    def _folder_exists(self, prefix: str) -> bool:
+    def _folder_exists(self, bucket: str, prefix: str) -> bool:
         reply = self.lake.translated(
             self.lake.client.list_objects_v2,
-            Bucket=self.settings.bucket,
+            Bucket=bucket,
             Prefix=prefix,
             MaxKeys=1,
         )
         return bool(reply.get("KeyCount"))
 
-    def _rename(self, src: _Source, base: str, items: list[Item]) -> None:
+    def _rename(self, src: _Source, bucket: str, base: str, items: list[Item]) -> None:
         """Keep both, as a file manager does: the clashing file, or the clashing folder as a
         whole, gets the first free "name (n)"."""
         if not any(i.exists for i in items):
             return
         for candidate in candidates(src.name, src.is_dir):
             if src.is_dir:
-                if not self._folder_exists(f"{base}{candidate}/"):
+                if not self._folder_exists(bucket, f"{base}{candidate}/"):
                     break
-            elif not self.exists(base + candidate):
+            elif not self.lake.exists(base + candidate, bucket):
                 break
         old = f"{base}{src.name}"
         new = f"{base}{candidate}"

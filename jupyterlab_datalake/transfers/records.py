@@ -77,6 +77,8 @@ class Transfer:
     # "home" for files read from the server's disk; "browser" for files the browser sends
     # in parts from the user's computer, which only that browser tab can send again.
     origin: str = "home"
+    # Who started it (the `uploader` recorded): with hub sharing, not always the owner.
+    user: str = ""
     cancel: threading.Event = field(default_factory=threading.Event, repr=False)
     samples: collections.deque = field(default_factory=collections.deque, repr=False)
 
@@ -155,6 +157,7 @@ class Transfer:
                 "started",
                 "finished",
                 "origin",
+                "user",
             )
         }
         data["items"] = [asdict(i) for i in self.items]

@@ -57,7 +57,7 @@ class Uploader:
                 Bucket=transfer.bucket,
                 Key=item.destination,
                 Body=b"",
-                Metadata=self._metadata(item, None),
+                Metadata=self._metadata(transfer, item, None),
             )
             return
         root, shown_root = self.root_of(item.path)
@@ -80,16 +80,18 @@ class Uploader:
             with self.manager.lock:
                 item.bytes, item.done = st.st_size, 0
             part = part_size_for(st.st_size, self.settings.part_size)
-            meta = self._metadata(item, st)
+            meta = self._metadata(transfer, item, st)
             ctype = content_type(item.destination)
             if st.st_size <= part:
                 self._put_small(transfer, item, f, st, meta, ctype)
             else:
                 self._put_multipart(transfer, item, f, st, part, meta, ctype)
 
-    def _metadata(self, item: Item, st: os.stat_result | None) -> dict[str, str]:
+    def _metadata(self, transfer: Transfer, item: Item, st: os.stat_result | None) -> dict:
         return multipart.metadata(
-            self.settings.username, item.source, st.st_mtime if st is not None else None
+            transfer.user or self.settings.username,
+            item.source,
+            st.st_mtime if st is not None else None,
         )
 
     def _check_unchanged(self, transfer: Transfer, item: Item, st: os.stat_result) -> None:
@@ -137,7 +139,7 @@ class Uploader:
         with self.manager.lock:
             item.done = len(data)
         transfer.sample()
-        self.manager.verify(item, st.st_size, md5.hexdigest(), sha)
+        self.manager.verify(transfer.bucket, item, st.st_size, md5.hexdigest(), sha)
 
     def _put_multipart(self, transfer, item, f, st, part_size, meta, content_type) -> None:
         bucket, key = transfer.bucket, item.destination
@@ -179,7 +181,7 @@ class Uploader:
             for future in pending:
                 with contextlib.suppress(Exception):
                     future.result()
-            self.manager.abort(key, item)
+            self.manager.abort(bucket, key, item)
             raise
         self.write_sha(transfer, item, md5s, meta, sha.hexdigest())
 
@@ -218,12 +220,12 @@ class Uploader:
         # The ETag check proves that S3 assembled exactly the parts hashed here; only then is
         # the content's SHA-256, known only now, written into the metadata.
         size, key = item.bytes, item.destination
-        self.manager.verify(item, size, multipart_etag(md5s), None)
+        self.manager.verify(transfer.bucket, item, size, multipart_etag(md5s), None)
         meta = {**meta, "sha256": sha}
         multipart.replace_metadata(
             self.manager.lake, transfer.bucket, key, meta, content_type(key), size
         )
-        self.manager.verify(item, size, None, sha)
+        self.manager.verify(transfer.bucket, item, size, None, sha)
 
 
 __all__ = ["Uploader"]
