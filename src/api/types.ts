@@ -31,10 +31,10 @@ export interface IStatus {
   bucket: string | null;
   /** host[:port] of the S3 endpoint; never a secret. */
   endpoint_host: string | null;
-  /** Key prefixes of the two areas a user works in. */
-  areas: { shared: string; mine: string } | null;
+  /** The areas the server is configured with, in the order the UI shows them. */
+  areas: IArea[] | null;
   connection: IConnection;
-  /** Seconds since the epoch at which the server checked the bucket. */
+  /** Seconds since the epoch at which the server checked the areas. */
   checked_at: number;
   /** Whether the file browser's root survives a restart; null when unknown. */
   root: IClassification | null;
@@ -156,8 +156,42 @@ export interface ITrashEmptied extends IUsage {
   failed: string[];
 }
 
-/** The two places in the bucket a user works in. */
-export type Area = 'shared' | 'mine';
+/**
+ * The id of a configured area (`mine`, `shared`, `raw`…): the `area` of every lake request.
+ * Which areas exist is the server's configuration, so this is any string the status listed.
+ */
+export type Area = string;
+
+/**
+ * Whether the user may read or write an area: `ok` (S3 let the probe through), `refused` (S3
+ * said AccessDenied), `not-allowed` (the configuration does not offer it), `unchecked` (the lake
+ * could not be asked, so nobody knows).
+ */
+export type AccessState = 'ok' | 'refused' | 'not-allowed' | 'unchecked';
+
+export interface IAccess {
+  state: AccessState;
+  /** Why, in words for the user; empty when `ok`. */
+  message: string;
+}
+
+/** What the extension lets a user delete in an area (S3 may still refuse). */
+export type DeleteRule = 'any' | 'own' | 'none';
+
+/** A place in the lake a user works in, as `GET /datalake/status` lists it. */
+export interface IArea {
+  id: Area;
+  /** What the UI calls it, e.g. "My area" or "Raw (Hive/Trino)". */
+  title: string;
+  bucket: string;
+  /** Its key prefix, ending in "/", with the user's name filled in. */
+  prefix: string;
+  /** `s3a://bucket/prefix`, for Spark, Hive and Trino. */
+  uri: string;
+  read: IAccess;
+  write: IAccess;
+  delete: DeleteRule;
+}
 
 /**
  * What to do when a destination already exists: `ask` (the default) refuses with 409 and the
@@ -296,7 +330,7 @@ export interface IObjectInfo {
   uploader?: string | null;
   sha256?: string | null;
   source_path?: string | null;
-  /** True in the user's own area, and in shared/ for the user's own uploads. */
+  /** Whether the area's delete rule lets the user delete it: any object, or their own. */
   can_delete: boolean;
   missing?: boolean;
   folder?: boolean;

@@ -77,12 +77,30 @@ export function object(fields: { [name: string]: Check }): Check {
 
 const usageEntry = object({ path: string, bytes: number, files: number });
 
+/** Whether the user may read or write an area; the UI offers or disables actions by it. */
+const access = object({
+  state: oneOf('ok', 'refused', 'not-allowed', 'unchecked'),
+  message: string
+});
+
+/** One configured area: the lake browser's tabs and the Send dialog's choices. */
+export const area = object({
+  id: string,
+  title: string,
+  bucket: string,
+  prefix: string,
+  uri: string,
+  read: access,
+  write: access,
+  delete: oneOf('any', 'own', 'none')
+});
+
 /** `GET /datalake/status` */
 export const status = object({
   version: string,
   user: nullable(string),
   bucket: nullable(string),
-  areas: nullable(object({ shared: string, mine: string })),
+  areas: nullable(arrayOf(area)),
   connection: object({ state: string, message: string, hint: string }),
   checked_at: number,
   root: nullable(object({ path: string, persistent: boolean, reason: string }))
@@ -110,7 +128,7 @@ export const usage = object({
 export const transfer = object({
   id: string,
   direction: oneOf('upload', 'download'),
-  area: oneOf('shared', 'mine'),
+  area: string,
   state: oneOf('queued', 'running', 'done', 'failed', 'cancelled'),
   sources: arrayOf(string),
   destination: string,

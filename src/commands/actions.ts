@@ -12,6 +12,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { ILakeActions, ITransferActions } from '../components/actions';
 import { askClash, askThenStart, confirmDestructive } from '../dialogs/ask';
 import { DownloadDialog } from '../dialogs/DownloadDialog';
+import { deleteRefusal, writeRefusal } from '../logic/areas';
 import { ILakeEntry } from '../logic/entries';
 import { pythonSnippet, s3aUri } from '../logic/snippets';
 import { transferName } from '../logic/transfers';
@@ -106,7 +107,7 @@ export function copySnippet(
 export interface ILakeActionsOptions {
   app: JupyterFrontEnd;
   model: LakeBrowserModel;
-  /** Knows the bucket, for URIs and snippets. */
+  /** Knows the default bucket, for URIs and snippets of an area not known yet. */
   status: StatusModel;
   trans: TranslationBundle;
   browsers: IFileBrowserFactory | null;
@@ -115,11 +116,22 @@ export interface ILakeActionsOptions {
 
 /**
  * What the data lake browser's buttons run. Whatever replaces or deletes something asks
- * first; what fails is told in a notification, with the server's reason.
+ * first; what the area's rights rule out is refused at once, with the reason, rather than
+ * after a request; what fails is told in a notification, with the server's reason.
  */
 export function lakeActions(options: ILakeActionsOptions): ILakeActions {
   const { app, model, status, trans, browsers, showTransfers } = options;
-  const bucket = () => status.status?.bucket ?? '';
+  // Areas may live in buckets of their own.
+  const bucket = () => model.current?.bucket ?? status.status?.bucket ?? '';
+  /** Tell why the area shown rules an action out; true if it does. */
+  const refused = (rule: typeof writeRefusal): boolean => {
+    const area = model.current;
+    const reason = area && rule(area, trans);
+    if (reason) {
+      Notification.warning(reason, { autoClose: 8000 });
+    }
+    return Boolean(reason);
+  };
   const nameOf = (entries: ILakeEntry[]) =>
     entries.length === 1
       ? entries[0].name
@@ -174,6 +186,9 @@ export function lakeActions(options: ILakeActionsOptions): ILakeActions {
     copyUri: entry => copyUri(s3aUri(bucket(), entry.key), trans),
     copySnippet: entry => copySnippet(bucket(), entry.key, entry.name, trans),
     delete: async entries => {
+      if (refused(deleteRefusal)) {
+        return;
+      }
       const area = model.area;
       const name = nameOf(entries);
       const keys = entries.map(entry => entry.key);
@@ -234,7 +249,7 @@ export function lakeActions(options: ILakeActionsOptions): ILakeActions {
           { autoClose: 10000 }
         );
       }
-      if (files.length === 0) {
+      if (files.length === 0 || refused(writeRefusal)) {
         return;
       }
       Notification.info(

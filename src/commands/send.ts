@@ -12,6 +12,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { ConnectionState, IStatus } from '../api/types';
 import { askThenStart } from '../dialogs/ask';
 import { SendDialog } from '../dialogs/SendDialog';
+import { writableAreas, writeRefusal } from '../logic/areas';
 import { transferName } from '../logic/transfers';
 import { StatusModel } from '../models/status';
 import { TransfersModel } from '../models/transfers';
@@ -79,7 +80,7 @@ export function sender(options: ISendOptions): ISender {
       );
       return null;
     }
-    if (current.connection.state === 'ok' && current.areas && current.bucket) {
+    if (current.connection.state === 'ok' && current.areas?.length) {
       return current;
     }
     Notification.warning(
@@ -96,10 +97,29 @@ export function sender(options: ISendOptions): ISender {
 
   const send = async (paths: string[]): Promise<void> => {
     const current = paths.length > 0 ? await connected() : null;
-    if (!current || !current.areas || !current.bucket) {
+    if (!current || !current.areas) {
       return;
     }
-    const { bucket, areas } = current;
+    const { areas } = current;
+    if (writableAreas(areas).length === 0) {
+      // A dialog with nothing to choose would only fail on Send; say why at once.
+      Notification.warning(
+        trans.__(
+          'You may not write to any area of the data lake: %1',
+          areas.map(area => writeRefusal(area, trans)).join(' ')
+        ),
+        {
+          autoClose: 10000,
+          actions: [
+            {
+              label: trans.__('Open Storage panel'),
+              callback: options.openPanel
+            }
+          ]
+        }
+      );
+      return;
+    }
     const name = transferName({ sources: paths }, trans);
     await askThenStart<SendDialog.IValue>({
       title: trans._n(
@@ -112,7 +132,6 @@ export function sender(options: ISendOptions): ISender {
       body: (initial, notice) =>
         new SendDialog({
           sources: paths,
-          bucket,
           areas,
           plan: request => transfers.plan(request),
           trans,

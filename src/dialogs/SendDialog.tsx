@@ -1,11 +1,14 @@
+import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import {
   Area,
   ConflictPolicy,
+  IArea,
   ITransferPlan,
   ITransferRequest
 } from '../api/types';
+import { isWritable, startArea, writeRefusal } from '../logic/areas';
 import { joinKey, normalizePrefix } from '../logic/keys';
 import { s3aUri } from '../logic/snippets';
 import {
@@ -20,7 +23,9 @@ import {
 
 /**
  * The body of the "Send to data lake" dialog: where in the lake, and what to do about objects
- * that exist already. It shows where each file would go, as the server plans it.
+ * that exist already. It shows where each file would go, as the server plans it. It offers the
+ * configured areas the user may write to, first of them by default, and says why the others
+ * are not offered.
  */
 export class SendDialog extends ChoiceDialog<
   SendDialog.IOptions,
@@ -28,7 +33,7 @@ export class SendDialog extends ChoiceDialog<
 > {
   constructor(options: SendDialog.IOptions) {
     super(options, {
-      area: options.initial?.area ?? 'mine',
+      area: firstArea(options.areas, options.initial?.area),
       prefix: options.initial?.prefix ?? '',
       conflict: 'ask'
     });
@@ -44,9 +49,8 @@ export namespace SendDialog {
   export interface IOptions extends ChoiceDialog.IOptions<IValue> {
     /** File browser paths, or absolute paths, of what is sent. */
     sources: string[];
-    bucket: string;
-    /** Key prefixes of the two areas. */
-    areas: Record<Area, string>;
+    /** The configured areas, as the status lists them; only the writable ones are offered. */
+    areas: readonly IArea[];
     plan: (request: ITransferRequest) => Promise<ITransferPlan>;
   }
 
@@ -59,15 +63,32 @@ export namespace SendDialog {
   }
 }
 
+/** The area the dialog starts at: the one chosen before if writable, else the first writable. */
+function firstArea(areas: readonly IArea[], initial?: Area): Area {
+  const area = startArea(areas, isWritable, initial);
+  return area && isWritable(area) ? area.id : '';
+}
+
 function SendForm(
   props: SendDialog.IOptions & { onChange: (value: SendDialog.IValue) => void }
 ): JSX.Element {
-  const { sources, bucket, areas, trans, initial, onChange } = props;
-  const [area, setArea] = React.useState<Area>(initial?.area ?? 'mine');
+  const { sources, areas, trans, initial, onChange } = props;
+  const offered = areas.filter(isWritable);
+  const [area, setArea] = React.useState<Area>(() =>
+    firstArea(areas, initial?.area)
+  );
+  const chosen = offered.find(a => a.id === area);
   const [text, setText] = React.useState(initial?.prefix ?? '');
   const prefix = normalizePrefix(text);
   const planned = usePlan(
-    () => props.plan({ sources, area, prefix, conflict: 'ask' }),
+    () =>
+      chosen
+        ? props.plan({ sources, area, prefix, conflict: 'ask' })
+        : Promise.reject(
+            new Error(
+              trans.__('You may not write to any area of the data lake.')
+            )
+          ),
     prefix,
     area
   );
@@ -85,16 +106,19 @@ function SendForm(
       <Choice
         legend={trans.__('Where in the data lake')}
         name="jp-DataLake-area"
-        options={(['mine', 'shared'] as Area[]).map(value => [
-          value,
+        options={offered.map(choice => [
+          choice.id,
           <>
-            {value === 'mine' ? trans.__('My area') : trans.__('Shared')}{' '}
-            <code className="jp-DataLake-muted">{areas[value]}</code>
+            {choice.title}{' '}
+            <code className="jp-DataLake-muted" title={choice.uri}>
+              {choice.prefix}
+            </code>
           </>
         ])}
         value={area}
         onChange={setArea}
       />
+      <NotOffered areas={areas} trans={trans} />
       <label className="jp-DataLake-prefix">
         {trans.__('Sub-folder (optional)')}
         <input
@@ -105,10 +129,12 @@ function SendForm(
           onChange={event => setText(event.target.value)}
         />
       </label>
-      <p className="jp-DataLake-sendInto">
-        {trans.__('Into')}{' '}
-        <code>{s3aUri(bucket, joinKey(areas[area], prefix))}</code>
-      </p>
+      {chosen && (
+        <p className="jp-DataLake-sendInto">
+          {trans.__('Into')}{' '}
+          <code>{s3aUri(chosen.bucket, joinKey(chosen.prefix, prefix))}</code>
+        </p>
+      )}
       <PlanPreview planned={planned} trans={trans} />
       <ClashChoice
         clashes={clashes}
@@ -119,5 +145,33 @@ function SendForm(
         trans={trans}
       />
     </div>
+  );
+}
+
+/** The areas the user may not send to, and why: an area does not vanish without a word. */
+function NotOffered(props: {
+  areas: readonly IArea[];
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { trans } = props;
+  const missing = props.areas.filter(area => !isWritable(area));
+  if (missing.length === 0) {
+    return null;
+  }
+  return (
+    <ul
+      className="jp-DataLake-notOffered"
+      aria-label={trans.__('Areas you cannot send to')}
+    >
+      {missing.map(area => (
+        <li key={area.id} data-area={area.id}>
+          {trans.__(
+            '%1 is not offered: %2',
+            area.title,
+            writeRefusal(area, trans) ?? ''
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }

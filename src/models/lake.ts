@@ -6,6 +6,7 @@ import { DataLakeAPI, DataLakeAPIError, isConflict } from '../api/client';
 import {
   Area,
   ConflictPolicy,
+  IArea,
   IBrowserUpload,
   IDeleteResult,
   ILakePage,
@@ -14,6 +15,7 @@ import {
   ITransferPlan,
   ITransferRequest
 } from '../api/types';
+import { isReadable, startArea } from '../logic/areas';
 import { ILakeEntry, pageEntries } from '../logic/entries';
 import { normalizePrefix } from '../logic/keys';
 import { TransfersModel } from './transfers';
@@ -44,9 +46,10 @@ export type LakeClient = Pick<
 
 /**
  * A folder of the data lake as the browser shows it, in the manner of the file browser's
- * model: the area and folder shown, the rows loaded so far (a page at a time, as S3 lists
- * them), and what the server said of the objects shown. Views listen to `changed` and
- * `infoChanged`; every request goes through the typed client.
+ * model: the configured areas and the one shown, the folder shown, the rows loaded so far (a
+ * page at a time, as S3 lists them), and what the server said of the objects shown. Views
+ * listen to `changed` and `infoChanged`; every request goes through the typed client. An area
+ * the status says the user may not read is not asked for at all: its refusal is what is shown.
  */
 export class LakeBrowserModel implements IDisposable {
   constructor(options: LakeBrowserModel.IOptions) {
@@ -54,7 +57,8 @@ export class LakeBrowserModel implements IDisposable {
     this._transfers = options.transfers;
     this._pageSize = options.pageSize;
     this._infoDelay = options.infoDelay ?? 50;
-    this._area = options.area ?? 'mine';
+    this._areas = options.areas ?? [];
+    this._area = options.area ?? startArea(this._areas, isReadable)?.id ?? '';
     this._uploader = new BrowserUploader(options.api);
     this._refreshSoon = new Debouncer(
       () => this.refresh(),
@@ -65,6 +69,47 @@ export class LakeBrowserModel implements IDisposable {
 
   get area(): Area {
     return this._area;
+  }
+
+  /** The configured areas, in the order the server lists them. */
+  get areas(): readonly IArea[] {
+    return this._areas;
+  }
+
+  /** What the status says of the area shown; null while it is not known. */
+  get current(): IArea | null {
+    return this._areas.find(area => area.id === this._area) ?? null;
+  }
+
+  /** Whether the area shown may be browsed; true while nobody knows. */
+  get canRead(): boolean {
+    const current = this.current;
+    return current === null || isReadable(current);
+  }
+
+  /**
+   * Take the areas of a new status. If the area shown is no longer configured, the browser
+   * moves to the first readable one; if it became readable, it is listed again.
+   */
+  setAreas(areas: readonly IArea[]): void {
+    if (JSON.stringify(areas) === JSON.stringify(this._areas)) {
+      return;
+    }
+    const couldRead = this.canRead;
+    this._areas = areas;
+    const started = this._generation > 0;
+    if (!areas.some(area => area.id === this._area)) {
+      const next = startArea(areas, isReadable);
+      if (next && started) {
+        void this.open(next.id);
+        return;
+      }
+      this._area = next?.id ?? this._area;
+    } else if (started && !couldRead && this.canRead) {
+      void this.refresh();
+      return;
+    }
+    this._changed.emit();
   }
 
   /** The folder shown, inside the area, without slashes at the ends; "" for its top. */
@@ -191,26 +236,34 @@ export class LakeBrowserModel implements IDisposable {
   }
 
   /**
-   * Whether the user may delete an entry; null while unknown. Everything in the user's area
-   * is theirs; in shared/, an object is theirs when they uploaded it, and a folder, which may
-   * hold anybody's objects, is not offered.
+   * Whether the user may delete an entry; null while unknown. The area's rule comes first:
+   * `none` offers nothing, `any` everything. Where users delete only their own uploads, an
+   * object is theirs once the server says so, and a folder, which may hold anybody's objects,
+   * is not offered. What the server said of an object is the final word wherever it was asked.
    */
   canDelete(entry: ILakeEntry): boolean | null {
-    if (this._area === 'mine') {
-      return true;
-    }
-    if (entry.kind === 'folder') {
+    const rule = this.current?.delete;
+    if (rule === 'none') {
       return false;
     }
-    return this.info(entry)?.can_delete ?? null;
+    const info = this.info(entry);
+    if (info) {
+      return info.can_delete;
+    }
+    if (rule === 'any') {
+      return true;
+    }
+    return entry.kind === 'folder' ? false : null;
   }
 
   /**
    * Ask about the objects a view shows, a batch at a time: listing a folder of thousands
-   * must not mean thousands of HEAD requests. Only shared/ needs it.
+   * must not mean thousands of HEAD requests. Only areas where users delete their own uploads
+   * (or whose rule is not known) need it.
    */
   want(entries: readonly ILakeEntry[]): void {
-    if (this._area !== 'shared') {
+    const rule = this.current?.delete;
+    if (rule === 'any' || rule === 'none' || !this.canRead) {
       return;
     }
     for (const entry of entries) {
@@ -384,6 +437,16 @@ export class LakeBrowserModel implements IDisposable {
     const generation = ++this._generation;
     const area = this._area;
     const prefix = this._prefix;
+    if (!area || !this.canRead) {
+      // Nothing to list, or S3 refuses it: the view says why, and asks nobody.
+      this._entries = [];
+      this._cursor = null;
+      this._loaded = false;
+      this._loading = false;
+      this._error = null;
+      this._changed.emit();
+      return;
+    }
     this._setLoading(true);
     try {
       const entries: ILakeEntry[] = [];
@@ -474,6 +537,7 @@ export class LakeBrowserModel implements IDisposable {
   private _infoDelay: number;
   private _uploader: BrowserUploader;
   private _refreshSoon: Debouncer;
+  private _areas: readonly IArea[];
   private _area: Area;
   private _prefix = '';
   private _keyPrefix: string | null = null;
@@ -509,7 +573,9 @@ export namespace LakeBrowserModel {
   export interface IOptions {
     api: LakeClient;
     transfers: ITransfers;
-    /** The area shown first. */
+    /** The configured areas, until the status brings others. */
+    areas?: readonly IArea[];
+    /** The area shown first; else the first readable one. */
     area?: Area;
     /** Rows a page; the server's default when not given. */
     pageSize?: number;

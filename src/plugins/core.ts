@@ -60,6 +60,13 @@ class DataLake implements IDataLake {
     });
     this.transfers = new TransfersModel({ api });
     this.lake = new LakeBrowserModel({ api, transfers: this.transfers });
+    // The browser's tabs and rights follow the configured areas, as each status tells them.
+    this.status.changed.connect(() => {
+      const areas = this.status.status?.areas;
+      if (areas) {
+        this.lake.setAreas(areas);
+      }
+    });
     _registry?.changed.connect(this._onSettingsChanged, this);
   }
 

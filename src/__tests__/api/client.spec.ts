@@ -2,6 +2,7 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { DataLakeAPI, DataLakeAPIError } from '../../api/client';
 import { IStatus } from '../../api/types';
+import { FOUR_AREAS, statusWith } from '../fixtures/areas';
 
 /** A fake of the browser's fetch that records requests and answers from a table. */
 function fakeServer(answer: (url: string) => { status: number; body: string }) {
@@ -21,16 +22,7 @@ function fakeServer(answer: (url: string) => { status: number; body: string }) {
   return { calls, settings };
 }
 
-const STATUS: IStatus = {
-  version: '0.1.0',
-  user: 'ada',
-  bucket: 'datalake',
-  endpoint_host: 'minio:9000',
-  areas: { shared: 'shared/', mine: 'users/ada/' },
-  connection: { state: 'ok', message: 'Connected.', hint: '' },
-  checked_at: 1,
-  root: null
-};
+const STATUS: IStatus = statusWith(FOUR_AREAS);
 
 describe('DataLakeAPI', () => {
   it('asks for the status under the base URL', async () => {
@@ -58,6 +50,33 @@ describe('DataLakeAPI', () => {
       status: 400,
       message: 'Path is outside home'
     });
+  });
+
+  it("keeps S3's refusal as the server words it, naming the area and the action", async () => {
+    const refusal =
+      'Your data lake account may not delete in shared/ (s3a://datalake/shared/).';
+    const { settings } = fakeServer(() => ({
+      status: 403,
+      body: JSON.stringify({ message: refusal })
+    }));
+    const call = new DataLakeAPI(settings).deleteObjects('shared', [
+      'shared/bob.csv'
+    ]);
+    await expect(call).rejects.toMatchObject({ status: 403, message: refusal });
+  });
+
+  it('takes the configured areas of the status, in order', async () => {
+    const { settings } = fakeServer(() => ({
+      status: 200,
+      body: JSON.stringify(STATUS)
+    }));
+    const status = await new DataLakeAPI(settings).getStatus();
+    expect(status.areas?.map(area => area.id)).toEqual([
+      'mine',
+      'shared',
+      'datasets',
+      'raw'
+    ]);
   });
 
   it('says the status line when the body is not JSON', async () => {

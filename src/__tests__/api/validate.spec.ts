@@ -2,6 +2,7 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { DataLakeAPI, DataLakeAPIError } from '../../api/client';
 import { ITransfer } from '../../api/types';
+import { FOUR_AREAS, statusWith } from '../fixtures/areas';
 import { transfer } from '../fixtures/transfers';
 
 /** A client whose server answers every request with `body` and status 200. */
@@ -44,6 +45,25 @@ describe('replies of the wrong shape', () => {
     await expect(call).rejects.toThrow('reply.user is undefined');
   });
 
+  it('fail on the two fixed areas of an older server, instead of showing no tabs', async () => {
+    const call = clientAnswering({
+      ...statusWith(null),
+      areas: { shared: 'shared/', mine: 'users/ada/' }
+    }).getStatus();
+    await expect(call).rejects.toThrow('reply.areas is an object, not a list');
+  });
+
+  it('fail on an area whose write access is of no known state', async () => {
+    const odd = { ...FOUR_AREAS[3], write: { state: 'maybe', message: '' } };
+    const call = clientAnswering({
+      ...statusWith(null),
+      areas: [...FOUR_AREAS.slice(0, 3), odd]
+    }).getStatus();
+    await expect(call).rejects.toThrow(
+      'reply.areas[3].write.state is "maybe", not one of ok, refused, not-allowed, unchecked'
+    );
+  });
+
   it('fail when a page of the lake has no list of objects', async () => {
     const call = clientAnswering({
       prefix: '',
@@ -53,6 +73,15 @@ describe('replies of the wrong shape', () => {
       next_cursor: null
     }).listObjects('mine', '');
     await expect(call).rejects.toThrow('reply.objects is null, not a list');
+  });
+
+  it('pass a status of four areas, and a transfer to a configured area', async () => {
+    const status = await clientAnswering(statusWith(FOUR_AREAS)).getStatus();
+    expect(status.areas?.[3].write.message).toContain('may not write to raw/');
+    const [sent] = await clientAnswering({
+      transfers: [{ ...transfer('a', 'done'), area: 'datasets' }]
+    }).listTransfers();
+    expect(sent.area).toBe('datasets');
   });
 
   it('pass when right, extra fields included', async () => {

@@ -1,9 +1,10 @@
 import { nullTranslator } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { ITransferPlan } from '../../api/types';
+import { IArea, ITransferPlan } from '../../api/types';
 import { DownloadDialog } from '../../dialogs/DownloadDialog';
 import { SendDialog } from '../../dialogs/SendDialog';
+import { DEFAULT_AREAS, FOUR_AREAS, RAW_REFUSED } from '../fixtures/areas';
 import { show, settle } from '../fixtures/render';
 
 const trans = nullTranslator.load('jupyterlab_datalake');
@@ -34,16 +35,26 @@ describe('SendDialog', () => {
     };
   }
 
-  function open(planner: SendDialog.IOptions['plan']) {
+  function open(
+    planner: SendDialog.IOptions['plan'],
+    areas: IArea[] = DEFAULT_AREAS
+  ) {
     widget = new SendDialog({
       sources: ['data'],
-      bucket: 'datalake',
-      areas: { mine: 'users/ada/', shared: 'shared/' },
+      areas,
       plan: planner,
       trans
     });
     return show(widget);
   }
+
+  const offered = () =>
+    Array.from(
+      widget.node.querySelectorAll<HTMLInputElement>(
+        'input[name="jp-DataLake-area"]'
+      ),
+      input => [input.value, input.parentElement?.textContent, input.checked]
+    );
 
   async function type(text: string) {
     const input = widget.node.querySelector(
@@ -108,6 +119,51 @@ describe('SendDialog', () => {
     await settle();
     expect(asked[asked.length - 1]).toBe('shared:x/y');
     expect(widget.getValue().area).toBe('shared');
+  });
+
+  it('offers only the areas the user may write to, and says why the others are missing', async () => {
+    const asked: string[] = [];
+    await open(async request => {
+      asked.push(request.area);
+      return plan([], []);
+    }, FOUR_AREAS);
+    await settle();
+    expect(offered()).toEqual([
+      ['mine', 'My area users/ada/', true],
+      ['shared', 'Shared shared/', false],
+      ['datasets', 'Datasets datasets/', false]
+    ]);
+    expect(widget.node.querySelector('input[value="raw"]')).toBe(null);
+    expect(
+      widget.node.querySelector('.jp-DataLake-notOffered')?.textContent
+    ).toBe(`Raw (Hive/Trino) is not offered: ${RAW_REFUSED}`);
+    expect(asked).toEqual(['mine']);
+
+    await React.act(() =>
+      (
+        widget.node.querySelector('input[value="datasets"]') as HTMLElement
+      ).click()
+    );
+    await settle();
+    expect(widget.getValue().area).toBe('datasets');
+    expect(widget.node.textContent).toContain('s3a://datalake/datasets/');
+  });
+
+  it('starts at the first writable area when the user may not write to their own', async () => {
+    const [mine, ...others] = FOUR_AREAS;
+    const areas = [
+      {
+        ...mine,
+        write: { state: 'refused' as const, message: '' }
+      },
+      ...others
+    ];
+    await open(async () => plan([], []), areas);
+    await settle();
+    expect(widget.getValue().area).toBe('shared');
+    expect(
+      widget.node.querySelector('.jp-DataLake-notOffered')?.textContent
+    ).toContain('My area is not offered: users/ada/ is read-only for you.');
   });
 
   it("shows the server's reason when a path cannot be sent", async () => {

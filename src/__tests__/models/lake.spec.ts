@@ -11,6 +11,7 @@ import {
 import { folderTrail } from '../../logic/keys';
 import { LakeBrowserModel } from '../../models/lake';
 import { BrowserUploader, partRanges } from '../../models/uploads';
+import { area, DEFAULT_AREAS, FOUR_AREAS } from '../fixtures/areas';
 import { FakeLake, folder, object, upload } from '../fixtures/lake';
 
 /** Let promises and zero-delay timers run. */
@@ -226,6 +227,7 @@ describe('LakeBrowserModel', () => {
     model = new LakeBrowserModel({
       api: lake.api,
       transfers: lake.transfers,
+      areas: lake.areas,
       pageSize: 2,
       infoDelay: 0,
       refreshDelay: 0
@@ -304,13 +306,14 @@ describe('LakeBrowserModel', () => {
     expect(model.hasLoaded).toBe(true);
   });
 
-  it('asks who may delete what only in shared/, in batches, and trusts no guess', async () => {
+  it('asks who may delete what only where users delete their own uploads, in batches, and trusts no guess', async () => {
     const objects = Array.from({ length: 250 }, (_, i) => object(`${i}.csv`));
     lake.folders['shared/'] = objects;
     lake.folders['users/ada/'] = objects;
     model = new LakeBrowserModel({
       api: lake.api,
       transfers: lake.transfers,
+      areas: lake.areas,
       infoDelay: 0
     });
     await model.open('mine');
@@ -338,6 +341,65 @@ describe('LakeBrowserModel', () => {
     model.want([rewritten]);
     await settle();
     expect(lake.api.objectsInfo).toHaveBeenCalledTimes(3);
+  });
+
+  it('starts at the first area the user may read, and never lists a refused one', async () => {
+    const refused = area('team', 'team/', {
+      read: 'refused',
+      readMessage: 'Your data lake account may not list team/.'
+    });
+    lake.areas = [refused, ...DEFAULT_AREAS];
+    model = new LakeBrowserModel({
+      api: lake.api,
+      transfers: lake.transfers,
+      areas: lake.areas
+    });
+    expect(model.area).toBe('mine');
+    await model.open('team');
+    expect(model.canRead).toBe(false);
+    expect(model.current?.read.message).toBe(
+      'Your data lake account may not list team/.'
+    );
+    expect(lake.api.listObjects).not.toHaveBeenCalled();
+    expect(model.isLoading).toBe(false);
+  });
+
+  it('follows a new list of areas: away from one gone, and lists one that became readable', async () => {
+    lake.areas = FOUR_AREAS;
+    model.setAreas(FOUR_AREAS);
+    lake.folders['raw/'] = [object('events.parquet')];
+    await model.open('raw');
+    expect(names(model.entries)).toEqual(['events.parquet']);
+
+    // The admin dropped raw/ from the configuration: the browser shows the first area.
+    lake.areas = DEFAULT_AREAS;
+    model.setAreas(DEFAULT_AREAS);
+    await settle();
+    expect(model.area).toBe('mine');
+
+    const locked = DEFAULT_AREAS.map(a =>
+      a.id === 'shared'
+        ? { ...a, read: { state: 'refused' as const, message: 'no' } }
+        : a
+    );
+    model.setAreas(locked);
+    await model.open('shared');
+    expect(model.hasLoaded).toBe(false);
+    lake.folders['shared/'] = [object('team.csv')];
+    model.setAreas(DEFAULT_AREAS);
+    await settle();
+    expect(names(model.entries)).toEqual(['team.csv']);
+  });
+
+  it('offers no Delete in an area whose rule is none, and asks nobody about it', async () => {
+    lake.areas = FOUR_AREAS;
+    model.setAreas(FOUR_AREAS);
+    lake.folders['raw/'] = [folder('2024'), object('0.csv')];
+    await model.open('raw');
+    model.want(model.entries);
+    await settle();
+    expect(lake.api.objectsInfo).not.toHaveBeenCalled();
+    expect(model.entries.map(e => model.canDelete(e))).toEqual([false, false]);
   });
 
   it('asks what to do on a clash, and can do the same for the next files', async () => {

@@ -4,6 +4,7 @@ import { Signal } from '@lumino/signaling';
 import { StatusModel } from '../../models/status';
 import { UsageModel } from '../../models/usage';
 import { ConnectionState, IStatus } from '../../api/types';
+import { DEFAULT_AREAS } from '../fixtures/areas';
 
 function status(state: ConnectionState): IStatus {
   return {
@@ -11,7 +12,7 @@ function status(state: ConnectionState): IStatus {
     user: 'ada',
     bucket: 'datalake',
     endpoint_host: 'minio:9000',
-    areas: { shared: 'shared/', mine: 'users/ada/' },
+    areas: DEFAULT_AREAS,
     connection: { state, message: `state is ${state}`, hint: '' },
     checked_at: 1,
     root: null

@@ -2,7 +2,8 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { StatusModel } from '../../models/status';
-import { ConnectionState } from '../../api/types';
+import { ConnectionState, IArea } from '../../api/types';
+import { isReadable, rightsText } from '../../logic/areas';
 import { Section } from '../common/Section';
 
 /** A short title for each connection state, in the user's language. */
@@ -92,12 +93,16 @@ export function ConnectionSection(props: IConnectionSectionProps): JSX.Element {
               <dd>{status.user}</dd>
             </>
           )}
-          {status.areas && (
+          {status.areas && status.areas.length > 0 && (
             <>
-              <dt>{trans.__('Shared area')}</dt>
-              <dd>{status.areas.shared}</dd>
-              <dt>{trans.__('My area')}</dt>
-              <dd>{status.areas.mine}</dd>
+              <dt>{trans.__('Areas')}</dt>
+              <dd>
+                <AreaRights
+                  areas={status.areas}
+                  bucket={status.bucket}
+                  trans={trans}
+                />
+              </dd>
             </>
           )}
         </dl>
@@ -117,5 +122,38 @@ export function ConnectionSection(props: IConnectionSectionProps): JSX.Element {
         </div>
       )}
     </Section>
+  );
+}
+
+/**
+ * Each configured area with what the user may do there, one line each: "My area users/ada/ —
+ * read, write, delete", "Raw raw/ — read only", "users/bob/ — refused: …". The place is its
+ * prefix in the status's bucket, and its full URI where it lives in another bucket.
+ */
+function AreaRights(props: {
+  areas: readonly IArea[];
+  bucket: string;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { areas, bucket, trans } = props;
+  return (
+    <ul className="jp-DataLake-areaRights" aria-label={trans.__('Areas')}>
+      {areas.map(area => (
+        <li
+          key={area.id}
+          data-area={area.id}
+          className={isReadable(area) ? undefined : 'jp-mod-refused'}
+        >
+          <span className="jp-DataLake-areaTitle">{area.title}</span>{' '}
+          <code className="jp-DataLake-muted" title={area.uri}>
+            {area.bucket === bucket ? area.prefix : area.uri}
+          </code>
+          {' — '}
+          <span className="jp-DataLake-areaRight">
+            {rightsText(area, trans)}
+          </span>
+        </li>
+      ))}
+    </ul>
   );
 }

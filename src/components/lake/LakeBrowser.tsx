@@ -3,6 +3,7 @@ import { fileUploadIcon, refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { Area } from '../../api/types';
+import { readRefusal, writeRefusal } from '../../logic/areas';
 import {
   filterEntries,
   ISort,
@@ -13,7 +14,7 @@ import { LakeBrowserModel } from '../../models/lake';
 import { ILakeActions } from '../actions';
 import { IconButton } from '../common/IconButton';
 import { useSignal } from '../common/signal';
-import { areaName, AreaTabs, PANEL_ID, tabId } from './AreaTabs';
+import { AreaTabs, PANEL_ID, tabId } from './AreaTabs';
 import { Breadcrumbs } from './Breadcrumbs';
 import { Listing } from './Listing';
 
@@ -57,8 +58,9 @@ function hasFiles(event: React.DragEvent): boolean {
 }
 
 /**
- * The data lake browser: the two areas as tabs, the folder shown with its path, and its
- * rows. Files dropped on it, or picked with "Upload files", go into the folder shown.
+ * The data lake browser: the configured areas as tabs, the folder shown with its path, and its
+ * rows. Files dropped on it, or picked with "Upload files", go into the folder shown, where the
+ * user may write; where they may not, Upload is disabled and a line says why.
  */
 export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
   const { model, trans, actions } = props;
@@ -106,7 +108,12 @@ export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
     setDropping(false);
   };
 
-  const root = areaName(model.area, trans);
+  const area = model.current;
+  const root = area?.title ?? model.area;
+  const unreadable = area ? readRefusal(area, trans) : null;
+  // Said once, above the rows; a refused listing says it for itself.
+  const readOnly = area && !unreadable ? writeRefusal(area, trans) : null;
+  const writable = !unreadable && !readOnly;
   return (
     <div
       className={
@@ -116,13 +123,14 @@ export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
         if (hasFiles(event)) {
           event.preventDefault();
           dragDepth.current++;
-          setDropping(true);
+          setDropping(writable);
         }
       }}
       onDragOver={event => {
         if (hasFiles(event)) {
+          // Prevented either way, so that the web browser does not open the file instead.
           event.preventDefault();
-          event.dataTransfer.dropEffect = 'copy';
+          event.dataTransfer.dropEffect = writable ? 'copy' : 'none';
         }
       }}
       onDragLeave={event => {
@@ -137,11 +145,19 @@ export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
         event.preventDefault();
         event.stopPropagation();
         endDrag();
+        if (!writable) {
+          return;
+        }
         const { files, folders } = droppedFiles(event.dataTransfer);
         actions.upload(files, folders);
       }}
     >
-      <AreaTabs area={model.area} trans={trans} onOpen={area => go(area, '')} />
+      <AreaTabs
+        areas={model.areas}
+        area={model.area}
+        trans={trans}
+        onOpen={id => go(id, '')}
+      />
       <div
         role="tabpanel"
         id={PANEL_ID}
@@ -163,9 +179,14 @@ export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
           />
           <button
             className="jp-DataLake-uploadButton"
-            title={trans.__(
-              'Upload files from your computer into this folder; or drop them here'
-            )}
+            title={
+              unreadable ??
+              readOnly ??
+              trans.__(
+                'Upload files from your computer into this folder; or drop them here'
+              )
+            }
+            disabled={!writable}
             onClick={() => input.current?.click()}
           >
             <fileUploadIcon.react
@@ -199,6 +220,11 @@ export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
             onChange={event => setFilter(event.target.value)}
           />
         </div>
+        {readOnly && (
+          <p className="jp-DataLake-muted jp-DataLake-lakeReadOnly">
+            {readOnly}
+          </p>
+        )}
         <Listing
           // A new folder starts at its top, with its first row focusable.
           key={`${model.area}:${model.prefix}`}

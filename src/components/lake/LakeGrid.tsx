@@ -2,6 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { caretDownIcon, caretUpIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { deleteRefusal } from '../../logic/areas';
 import { ILakeEntry, ISort, SortKey } from '../../logic/entries';
 import { LakeBrowserModel } from '../../models/lake';
 import { ILakeActions } from '../actions';
@@ -38,6 +39,8 @@ export interface IListingProps {
  */
 export function LakeGrid(props: IListingProps): JSX.Element {
   const { model, rows, sort, trans } = props;
+  const area = model.current;
+  const deleteRefused = area ? deleteRefusal(area, trans) : null;
   const viewport = React.useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = React.useState(0);
   const [active, setActive] = React.useState(0);
@@ -211,6 +214,7 @@ export function LakeGrid(props: IListingProps): JSX.Element {
               active={i === current}
               uploader={model.info(rows[i])?.uploader}
               canDelete={model.canDelete(rows[i])}
+              deleteRefused={deleteRefused}
               trans={trans}
               handlers={handlers}
             />

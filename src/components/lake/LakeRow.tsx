@@ -42,6 +42,8 @@ function LakeRowView(props: {
   uploader: string | null | undefined;
   /** Whether the user may delete it; null while unknown. */
   canDelete: boolean | null;
+  /** Why nothing in the area can be deleted from here, if so: Delete is shown disabled. */
+  deleteRefused: string | null;
   trans: TranslationBundle;
   handlers: IRowHandlers;
 }): JSX.Element {
@@ -60,13 +62,15 @@ function LakeRowView(props: {
     className: string,
     icon: LabIcon,
     label: string,
-    onClick: () => void
+    onClick: () => void,
+    refused: string | null = null
   ) => (
     <IconButton
       className={`jp-DataLake-lakeAction ${className}`}
       icon={icon}
       label={label}
       onClick={onClick}
+      refused={refused}
     />
   );
   return (
@@ -138,12 +142,13 @@ function LakeRowView(props: {
           </>
         )}
         {/* Unknown is not yes: no Delete until the server says so. */}
-        {props.canDelete === true &&
+        {(props.canDelete === true || props.deleteRefused !== null) &&
           button(
             'jp-DataLake-lakeDelete',
             deleteIcon,
             trans.__('Delete %1', name),
-            () => actions.delete([entry])
+            () => actions.delete([entry]),
+            props.deleteRefused
           )}
       </span>
     </div>

@@ -1,10 +1,32 @@
 import * as React from 'react';
 
+import { readRefusal, writeRefusal } from '../../logic/areas';
 import { IListingProps, LakeGrid } from './LakeGrid';
 
 /** The folder's rows, or why there are none: never a blank panel. */
 export function Listing(props: IListingProps): JSX.Element {
   const { model, rows, trans } = props;
+  const area = model.current;
+  const refused = area && readRefusal(area, trans);
+  if (refused) {
+    // The status said so: S3 would refuse the listing, so it is not asked for.
+    return (
+      <div
+        className="jp-DataLake-problem jp-DataLake-lakeRefused"
+        role="status"
+      >
+        <p className="jp-DataLake-message">{refused}</p>
+      </div>
+    );
+  }
+  if (!area && model.areas.length === 0 && !model.area) {
+    return (
+      <p className="jp-DataLake-muted jp-DataLake-lakeNoAreas">
+        {trans.__('No area of the data lake is configured for you.')}
+      </p>
+    );
+  }
+  const writable = !area || !writeRefusal(area, trans);
   const problem = model.error && (
     <div className="jp-DataLake-problem jp-DataLake-lakeError" role="alert">
       <p className="jp-DataLake-message">{model.error.message}</p>
@@ -32,7 +54,9 @@ export function Listing(props: IListingProps): JSX.Element {
     <>
       {empty && (
         <p className="jp-DataLake-lakeEmpty">
-          {trans.__('This folder is empty. Drop files here to upload.')}
+          {writable
+            ? trans.__('This folder is empty. Drop files here to upload.')
+            : trans.__('This folder is empty.')}
         </p>
       )}
       {rows.length > 0 && <LakeGrid {...props} />}

@@ -10,6 +10,12 @@ import { LakeBrowser } from '../../../components/lake/LakeBrowser';
 import { ROW_HEIGHT } from '../../../components/lake/LakeRow';
 import { ILakeEntry } from '../../../logic/entries';
 import { LakeBrowserModel } from '../../../models/lake';
+import {
+  area,
+  DEFAULT_AREAS,
+  FOUR_AREAS,
+  RAW_REFUSED
+} from '../../fixtures/areas';
 import { FakeLake, folder, object } from '../../fixtures/lake';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
@@ -39,6 +45,7 @@ describe('LakeBrowser', () => {
     model = new LakeBrowserModel({
       api: lake.api,
       transfers: lake.transfers,
+      areas: lake.areas,
       pageSize: 10000,
       infoDelay: 0
     });
@@ -117,8 +124,8 @@ describe('LakeBrowser', () => {
       tab.getAttribute('aria-selected')
     ]);
     expect(selected).toEqual([
-      ['Shared', 'false'],
-      ['My area', 'true']
+      ['My area', 'true'],
+      ['Shared', 'false']
     ]);
     expect($$('.jp-DataLake-crumb').map(c => c.textContent)).toEqual([
       'My area'
@@ -154,6 +161,7 @@ describe('LakeBrowser', () => {
     model = new LakeBrowserModel({
       api: lake.api,
       transfers: lake.transfers,
+      areas: lake.areas,
       area: 'shared',
       infoDelay: 50
     });
@@ -164,7 +172,7 @@ describe('LakeBrowser', () => {
     expect(labels(row('shared/1.csv'))).not.toContain('Delete 1.csv');
     expect(labels(row('shared/team/'))).toEqual(['Download team to home']);
     expect($$('.jp-DataLake-crumb').map(c => c.textContent)).toEqual([
-      'shared'
+      'Shared'
     ]);
   });
 
@@ -247,6 +255,7 @@ describe('LakeBrowser', () => {
     model = new LakeBrowserModel({
       api: lake.api,
       transfers: lake.transfers,
+      areas: lake.areas,
       pageSize: 2
     });
     await render();
@@ -282,5 +291,115 @@ describe('LakeBrowser', () => {
       input.dispatchEvent(new Event('change', { bubbles: true }))
     );
     expect(calls).toEqual(['upload a.csv,b.csv']);
+  });
+
+  describe('with the areas a platform configures', () => {
+    const tabs = () =>
+      $$('[role="tab"]').map(tab => ({
+        title: tab.textContent,
+        selected: tab.getAttribute('aria-selected'),
+        access: tab.dataset.access
+      }));
+    const openTab = async (id: string) => {
+      await act(() => $(`[role="tab"][data-area="${id}"]`).click());
+      await settle();
+    };
+    const uploadButton = () =>
+      $<HTMLButtonElement>('.jp-DataLake-uploadButton');
+
+    beforeEach(() => {
+      lake.areas = FOUR_AREAS;
+      model.setAreas(FOUR_AREAS);
+    });
+
+    it('shows a tab for each configured area, in order, with its title', async () => {
+      lake.folders['datasets/'] = [object('iris.csv')];
+      await render();
+      expect(tabs()).toEqual([
+        { title: 'My area', selected: 'true', access: 'ok' },
+        { title: 'Shared', selected: 'false', access: 'ok' },
+        { title: 'Datasets', selected: 'false', access: 'ok' },
+        { title: 'Raw (Hive/Trino)', selected: 'false', access: 'ok' }
+      ]);
+      await openTab('datasets');
+      expect(model.area).toBe('datasets');
+      expect(rows().map(r => r.dataset.key)).toEqual(['datasets/iris.csv']);
+      expect($$('.jp-DataLake-crumb').map(c => c.textContent)).toEqual([
+        'Datasets'
+      ]);
+    });
+
+    it('disables Upload and Delete in a read-only area, saying why', async () => {
+      lake.folders['raw/'] = [folder('events'), object('0.csv')];
+      const dropFile = () => {
+        const drop = new Event('drop', { bubbles: true }) as any;
+        drop.dataTransfer = {
+          types: ['Files'],
+          files: [new File(['x'], 'a.csv')],
+          items: []
+        };
+        return act(() => $('.jp-DataLake-lakeBrowser').dispatchEvent(drop));
+      };
+      await render();
+      expect(uploadButton().disabled).toBe(false);
+      await dropFile();
+      expect(calls).toEqual(['upload a.csv']);
+
+      await openTab('raw');
+      expect(uploadButton().disabled).toBe(true);
+      expect(uploadButton().title).toBe(RAW_REFUSED);
+      expect($('.jp-DataLake-lakeReadOnly').textContent).toBe(RAW_REFUSED);
+      const remove = row('raw/0.csv').querySelector(
+        '.jp-DataLake-lakeDelete'
+      ) as HTMLButtonElement;
+      expect(remove.disabled).toBe(true);
+      expect(remove.title).toBe('Nothing in raw/ can be deleted from here.');
+      // Reading stays: the rows are there with their downloads.
+      expect(labels(row('raw/0.csv'))).toContain('Download 0.csv to home');
+      // Files dropped on it are not uploaded.
+      await dropFile();
+      expect(calls).toEqual(['upload a.csv']);
+    });
+
+    it('shows the refusal of an area S3 will not list, in place of its rows, and asks nothing', async () => {
+      const refusal =
+        'Your data lake account may not list users/bob/ (s3a://datalake/users/bob/).';
+      const areas = [
+        ...DEFAULT_AREAS,
+        area('bob', 'users/bob/', {
+          title: 'Bob',
+          read: 'refused',
+          readMessage: refusal,
+          write: 'refused',
+          writeMessage: 'no',
+          delete: 'any'
+        })
+      ];
+      lake.areas = areas;
+      model.setAreas(areas);
+      await render();
+      const tab = $('[role="tab"][data-area="bob"]');
+      expect(tab.dataset.access).toBe('refused');
+      expect(tab.title).toBe(refusal);
+      const listed = lake.api.listObjects.mock.calls.length;
+      await openTab('bob');
+      expect($('.jp-DataLake-lakeRefused').textContent).toBe(refusal);
+      expect($('.jp-DataLake-lakeError')).toBe(null);
+      expect($('.jp-DataLake-lakeLoading')).toBe(null);
+      expect(uploadButton().disabled).toBe(true);
+      expect(lake.api.listObjects.mock.calls.length).toBe(listed);
+    });
+
+    it("shows a 403's message as the server words it", async () => {
+      const refusal =
+        'Your data lake account may not list datasets/private/ (s3a://datalake/datasets/private/).';
+      await render();
+      lake.failNext = new DataLakeAPIError(refusal, 403);
+      await act(() => void model.open('datasets', 'private'));
+      await settle();
+      expect($('.jp-DataLake-lakeError .jp-DataLake-message').textContent).toBe(
+        refusal
+      );
+    });
   });
 });
