@@ -6,6 +6,7 @@ demo home directory, then runs JupyterLab against both until Ctrl-C.
 
     .venv/bin/python demo/demo.py            # interactive demo
     .venv/bin/python demo/demo.py --check    # start, smoke-test, stop (for tests)
+    .venv/bin/python demo/demo.py --hub      # JupyterHub with alice and bob (hub_demo.py)
 """
 
 from __future__ import annotations
@@ -117,6 +118,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--verbose", action="store_true", help="show JupyterLab and S3 request logs on the terminal"
+    )
+    parser.add_argument(
+        "--hub",
+        action="store_true",
+        help="instead: JupyterHub with two users, each with their own S3 key and home, on the "
+        "tests' Ceph RGW (see demo/hub_demo.py); --check with it stops once the hub answers",
     )
     return parser.parse_args(argv)
 
@@ -459,8 +466,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _request_stop)
 
-    home = args.home.expanduser().resolve()
     STATE_DIR.mkdir(parents=True, exist_ok=True)
+    if args.hub:
+        import hub_demo  # only this mode needs JupyterHub and the RGW
+
+        return hub_demo.run(_stop, STATE_DIR, args.check)
+    home = args.home.expanduser().resolve()
     log_path = None if args.verbose else STATE_DIR / "jupyterlab.log"
     s3_server: ThreadedMotoServer | None = None
     lab: subprocess.Popen[bytes] | None = None
