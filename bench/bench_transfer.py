@@ -156,6 +156,7 @@ class S3:
             ).stdout
             self.env = read_exports(exports)
         self.endpoint = self.env["AWS_ENDPOINT_URL_S3"]
+        self._refuse_full()
         self.bucket = self.env["DATALAKE_BUCKET"]
         self.client = boto3.client(
             "s3",
@@ -165,6 +166,21 @@ class S3:
             aws_secret_access_key=self.env["AWS_SECRET_ACCESS_KEY"],
             config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 5}),
         )
+
+    def _refuse_full(self) -> None:
+        """A full memstore OSD makes Ceph hold every write without an answer, which looks
+        like a hung bench; a long-lived test gateway fills up after many runs."""
+        conf = self.rgw_dir / "ceph.conf" if self.rgw_dir else None
+        if not conf or not conf.exists():
+            return
+        health = subprocess.run(
+            ["ceph", "-c", str(conf), "health"], capture_output=True, text=True, timeout=30
+        ).stdout
+        if "full osd" in health:
+            raise BenchError(
+                f"the test RGW in {self.rgw_dir} is full ({health.strip()}); writes would "
+                "hang. Start a fresh one: scripts/rgw.sh stop, remove the folder, start."
+            )
 
     def _mon_running(self) -> bool:
         try:
