@@ -2,16 +2,22 @@
 
 The scan itself (scan.py) is blocking and takes a fraction of a second to seconds, so it runs on
 a thread, one at a time; requests that arrive meanwhile get the last result marked as being
-refreshed. Saves through the Contents API adjust the cached figure from the file's size change
-(pre- and post-save hooks), so the panel follows the user's work without a rescan.
+refreshed. Saves through the Contents API adjust the cached figure without a rescan, so the panel
+follows the user's work: saves.py measures, before and after each save or checkpoint, every
+entry it may write (the file, its folder, the checkpoint and its folder; an atomic write's
+temporary file is gone by then but may have grown the folder), and the difference is applied
+as the scan would count it, so that the figure stays what ``du -sxB1`` says.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
+import stat
 import time
+from collections.abc import Hashable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -22,11 +28,27 @@ from .space import volume_of
 TRASH = ".local/share/Trash"
 
 
+# What one entry adds to the figure, as the scan counts it: allocated bytes, apparent bytes,
+# and "file", "dir" or None (absent, or on another device than home, which du -x leaves out).
+_Taken = tuple[int, int, str | None]
+
+
 @dataclass
 class _Pending:
-    allocated: int
-    apparent: int
-    existed: bool
+    """A write under way: the scan it started after, and the paths it may touch."""
+
+    scan: int
+    paths: list[str]
+
+
+def _taken(path: str, dev: int | None) -> _Taken:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return 0, 0, None
+    if st.st_dev != dev:
+        return 0, 0, None
+    return st.st_blocks * 512, st.st_size, "dir" if stat.S_ISDIR(st.st_mode) else "file"
 
 
 @dataclass
@@ -44,7 +66,12 @@ class UsageMonitor:
     last_save_error: dict[str, Any] | None = None
     _task: asyncio.Task | None = None
     _rescan_after: bool = False
-    _pending: dict[str, _Pending] = field(default_factory=dict)
+    _pending: dict[Hashable, _Pending] = field(default_factory=dict)
+    # What each path of a pending write takes as the figure counts it now.
+    _known: dict[str, _Taken] = field(default_factory=dict)
+    # Scans finished so far, and the device of home they found (du -x counts no other).
+    _scans: int = 0
+    _dev: int | None = None
 
     # ----- scanning -------------------------------------------------------------------------
 
@@ -86,58 +113,100 @@ class UsageMonitor:
                 # it, so neither the result nor the delta can be trusted. Walk again.
                 continue
             self.result = result
+            self._scans += 1
+            self._known.clear()  # the new result is what home was during the walk
+            with contextlib.suppress(OSError):
+                self._dev = os.lstat(self.home).st_dev
             self.scanned_at = self.updated_at = time.time()
             return
 
     # ----- saves ----------------------------------------------------------------------------
 
-    def _inside_home(self, os_path: str) -> bool:
-        return is_within(os.path.realpath(os_path), self.home)
+    def before_write(self, key: Hashable, paths: Iterable[str]) -> None:
+        """Measure each path a write may touch (one lstat each, no walk), so that the write's
+        effect on the figure is a delta. ``key`` names the write for :meth:`after_write`;
+        paths outside home are left out, as the scan leaves them out."""
+        real = dict.fromkeys(os.path.realpath(path) for path in paths)
+        inside = [path for path in real if is_within(path, self.home)]
+        self._pending[key] = _Pending(self._scans, inside)
+        self._measure(inside)
 
-    def before_save(self, os_path: str) -> None:
-        """Remember the file's size before a save, so that the save's effect is a delta."""
-        if not self._inside_home(os_path):
-            return
-        try:
-            st = os.lstat(os_path)
-            self._pending[os_path] = _Pending(st.st_blocks * 512, st.st_size, True)
-        except OSError:
-            self._pending[os_path] = _Pending(0, 0, False)
-
-    def after_save(self, os_path: str) -> None:
-        """Apply a save's size change to the cached figure."""
+    def after_write(self, key: Hashable) -> None:
+        """Apply what a write changed at the paths :meth:`before_write` measured."""
         started = time.perf_counter()
-        before = self._pending.pop(os_path, None)
-        if before is None or self.result is None:
+        pending = self._pending.pop(key, None)
+        if pending is None:
             return
         if self.scanning:
             self._rescan_after = True
-            return
-        try:
-            st = os.lstat(os_path)
-        except OSError:
-            return
-        allocated = st.st_blocks * 512 - before.allocated
-        apparent = st.st_size - before.apparent
-        added = 0 if before.existed else 1
+        elif self.result is not None and pending.scan != self._scans:
+            # A scan ended between the two measurements and may have seen the write or not:
+            # neither the delta nor its absence can be trusted.
+            self.mark_stale()
+        elif self.result is not None:
+            self._measure(pending.paths)
+            self.updated_at = time.time()
+            self.update_seconds = time.perf_counter() - started
+        # Only the paths of writes still under way need remembering.
+        still = {path for other in self._pending.values() for path in other.paths}
+        for path in [path for path in self._known if path not in still]:
+            del self._known[path]
+
+    def _measure(self, paths: list[str]) -> None:
+        """Bring the figure to what each path takes now. A path measured before, by this write
+        or by one that overlaps it (another save into the same folder, the checkpoint inside
+        a save), counts the change since then; one measured for the first time is taken to be
+        in the figure as it is."""
+        changes = []
+        for path in paths:
+            now = _taken(path, self._dev)
+            was = self._known.get(path, now)
+            self._known[path] = now
+            if now != was:
+                changes.append((path, was, now))
+        if changes and self.result is not None and not self.scanning:
+            self._apply(changes)
+
+    def _apply(self, changes: list[tuple[str, _Taken, _Taken]]) -> None:
         r = self.result
-        r.used += allocated
-        r.apparent += apparent
-        r.files += added
-        relative = os.path.relpath(os.path.realpath(os_path), self.home).replace(os.sep, "/")
-        for folder in r.largest_dirs:
-            if relative.startswith(folder.path + "/"):
-                folder.bytes += allocated
-                folder.apparent += apparent
-                folder.files += added
-        if relative.startswith(TRASH + "/"):
-            r.trash.bytes += allocated
-            r.trash.apparent += apparent
-            r.trash.files += added
-        self._update_largest_file(relative, st.st_blocks * 512, st.st_size)
+        relatives = []
+        for path, old, new in changes:
+            relative = os.path.relpath(path, self.home).replace(os.sep, "/")
+            relatives.append(relative)
+            allocated, apparent = new[0] - old[0], new[1] - old[1]
+            files = (new[2] == "file") - (old[2] == "file")
+            r.used += allocated
+            r.apparent += apparent
+            r.files += files
+            r.dirs += (new[2] == "dir") - (old[2] == "dir")
+            # A folder's totals include its own blocks, as du's do.
+            for folder in r.largest_dirs:
+                if is_within(relative, folder.path):
+                    folder.bytes += allocated
+                    folder.apparent += apparent
+                    folder.files += files
+            if is_within(relative, TRASH):
+                r.trash.bytes += allocated
+                r.trash.apparent += apparent
+                r.trash.files += files
+            if new[2] == "file":
+                self._update_largest_file(relative, new[0], new[1])
+        # A folder the write created (the first checkpoint's) holds what the write measured in
+        # it, which may rank it among the largest.
+        listed = {folder.path for folder in r.largest_dirs}
+        for relative, (folder, old, new) in zip(relatives, changes, strict=True):
+            if new[2] == "dir" and old[2] is None and relative not in listed:
+                inside = [t for path, t in self._known.items() if is_within(path, folder)]
+                r.largest_dirs.append(
+                    Entry(
+                        relative,
+                        sum(t[0] for t in inside),
+                        sum(t[1] for t in inside),
+                        sum(t[2] == "file" for t in inside),
+                    )
+                )
         r.largest_dirs.sort(key=lambda e: e.bytes, reverse=True)
-        self.updated_at = time.time()
-        self.update_seconds = time.perf_counter() - started
+        del r.largest_dirs[self.top :]
 
     def _update_largest_file(self, relative: str, allocated: int, apparent: int) -> None:
         files = self.result.largest_files
