@@ -63,12 +63,13 @@ export interface IStoragePanel {
 }
 
 export namespace IStoragePanel {
-  export type Section = 'transfers' | 'largestFiles';
+  /** `home` is the usage of home at the top, where the status bar item leads. */
+  export type Section = 'home' | 'transfers' | 'largestFiles';
 }
 
 export const IStoragePanel = new Token<IStoragePanel>(
   'jupyterlab-datalake:IStoragePanel',
-  'Open the Storage panel, at its transfers or at the largest files of home.'
+  'Open the Storage panel, at home usage, its transfers or the largest files of home.'
 );
 
 /** The commands; the settings schema's menus and the UI tests refer to these ids. */

@@ -13,6 +13,7 @@ import { ILakeActions, ITransferActions } from '../components/actions';
 import { askClash, askThenStart, confirmDestructive } from '../dialogs/ask';
 import { DownloadDialog } from '../dialogs/DownloadDialog';
 import { deleteRefusal, writeRefusal } from '../logic/areas';
+import { deleteQuestion, notYoursReason } from '../logic/deletes';
 import { ILakeEntry } from '../logic/entries';
 import { pythonSnippet, s3aUri } from '../logic/snippets';
 import { transferName } from '../logic/transfers';
@@ -189,21 +190,34 @@ export function lakeActions(options: ILakeActionsOptions): ILakeActions {
       if (refused(deleteRefusal)) {
         return;
       }
-      const area = model.area;
+      const current = model.current;
+      if (!current) {
+        return;
+      }
+      // Others' objects where users delete only their own: say whose, rather than ask.
+      const notYours =
+        current.delete === 'own'
+          ? entries.find(entry => model.canDelete(entry) === false)
+          : undefined;
+      if (notYours) {
+        Notification.warning(
+          notYoursReason(
+            current,
+            notYours,
+            model.info(notYours)?.uploader,
+            trans
+          ),
+          { autoClose: 8000 }
+        );
+        return;
+      }
+      const area = current.id;
       const name = nameOf(entries);
       const keys = entries.map(entry => entry.key);
       const confirmed = await confirmDestructive(
         trans,
         trans.__('Delete %1?', name),
-        entries.some(entry => entry.kind === 'folder')
-          ? trans.__(
-              'Delete %1 and everything in it from the data lake, for everyone? This cannot be undone.',
-              keys.join(', ')
-            )
-          : trans.__(
-              'Delete %1 from the data lake, for everyone? This cannot be undone.',
-              keys.join(', ')
-            ),
+        deleteQuestion(current, entries, status.status?.user ?? null, trans),
         trans.__('Delete')
       );
       if (!confirmed) {

@@ -24,7 +24,9 @@ export async function confirmDestructive(
     buttons: [
       Dialog.cancelButton({ label: trans.__('Cancel') }),
       Dialog.warnButton({ label: action })
-    ]
+    ],
+    // Cancel has the focus, so that Enter, pressed out of habit, deletes nothing.
+    defaultButton: 0
   });
   return answer.button.accept;
 }

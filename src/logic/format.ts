@@ -1,7 +1,9 @@
 /**
- * Sizes and states, formatted the same way everywhere: binary units (KiB, MiB, GiB), because
- * quotas on the platform are Kubernetes quantities (5Gi) and `du -h` speaks the same units.
+ * Sizes, states and dates, formatted the same way everywhere. Sizes in binary units (KiB, MiB,
+ * GiB), because quotas on the platform are Kubernetes quantities (5Gi) and `du -h` speaks the
+ * same units; dates as JupyterLab's file browser writes them.
  */
+import { Time } from '@jupyterlab/coreutils';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
@@ -126,19 +128,29 @@ export function condenseFolders<T extends { path: string; bytes: number }>(
 }
 
 /**
- * A date short enough for a narrow column, as the user's locale writes it: the day this
- * year ("26 Nov"), the month before ("Nov 2024"). The full time goes in a tooltip.
+ * When an object of the lake was modified, as JupyterLab's file browser says it: relative
+ * ("2 minutes ago", "yesterday") to read at a glance, in the `style` its column has room for
+ * (see `dateStyle`), and the exact local date and time for a tooltip. A time a little ahead of
+ * this machine's clock (another machine's) is "now", not "in 5 seconds".
  */
-export function formatShortDate(
+export function formatModified(
   seconds: number,
-  now = Date.now() / 1000
-): string {
+  style: Time.HumanStyle = 'narrow'
+): { relative: string; exact: string } {
   const date = new Date(seconds * 1000);
-  const thisYear = date.getFullYear() === new Date(now * 1000).getFullYear();
-  return date.toLocaleDateString(
-    undefined,
-    thisYear
-      ? { month: 'short', day: 'numeric' }
-      : { year: 'numeric', month: 'short' }
-  );
+  return {
+    relative: Time.formatHuman(
+      new Date(Math.min(date.getTime(), Date.now())),
+      style
+    ),
+    exact: Time.format(date)
+  };
+}
+
+/**
+ * The relative date's style for a column this many pixels wide, by the file browser's rule:
+ * "2m ago" under 100 px, "2 min. ago" up to 120, "2 minutes ago" beyond.
+ */
+export function dateStyle(width: number): Time.HumanStyle {
+  return width < 100 ? 'narrow' : width > 120 ? 'long' : 'short';
 }

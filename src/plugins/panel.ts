@@ -21,6 +21,7 @@ const PANEL_RANK = 1000;
 
 /** The element each section of the panel starts with. */
 const SECTIONS: Record<IStoragePanel.Section, string> = {
+  home: '.jp-DataLake-usage',
   transfers: '.jp-DataLake-transfers',
   largestFiles: '.jp-DataLake-largestFiles'
 };

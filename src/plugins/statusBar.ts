@@ -1,7 +1,8 @@
 /**
  * Home usage in the status bar ("Home 3.2 / 5.0 GiB"), coloured by level; a click opens the
- * Storage panel. The "showStatusBar" setting hides it, and a hidden item does not keep the
- * usage poll running.
+ * Storage panel at its Home section, however far down it was scrolled before, since home is
+ * what the item is about. The "showStatusBar" setting hides it, and a hidden item does not
+ * keep the usage poll running.
  */
 import {
   JupyterFrontEnd,
@@ -29,7 +30,7 @@ export const statusBarPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_datalake');
     const { usage } = dataLake;
-    const item = new UsageStatus(usage, trans, () => panel?.open());
+    const item = new UsageStatus(usage, trans, () => panel?.show('home'));
     const activeChanged = new Signal<unknown, void>(item);
     // The item's id is the one it had when a single plugin made everything.
     statusBar.registerStatusItem(`${PLUGIN_ID}:usage`, {

@@ -5,8 +5,8 @@
  * least-privilege bucket policy confines (scripts/hub_env.py, ui-tests/hub-server.ts).
  *
  * alice sees her areas' rights in the panel and sends a file from her home to her area and to
- * shared/ with "Send to data lake". bob then sees her shared file but is offered no Delete for
- * it, and an area S3 refuses him (a team area the policy grants nobody) is shown with S3's
+ * shared/ with "Send to data lake". bob then sees her shared file, with Delete disabled for
+ * him, and an area S3 refuses him (a team area the policy grants nobody) is shown with S3's
  * refusal in words, in the panel, instead of a listing that fails.
  *
  * Galata's `page` fixture is bound to its own single-user server; these tests open pages in
@@ -327,10 +327,13 @@ test.describe('On JupyterHub, alice and bob', () => {
       'title',
       /Uploaded by alice/
     );
-    // ...there is none for bob; downloading it is his to do.
-    await expect(
-      row.getByRole('button', { name: `Delete ${name}` })
-    ).toHaveCount(0);
+    // ...bob's Delete is disabled and says why; downloading it is his to do.
+    const theirs = row.getByRole('button', { name: `Delete ${name}` });
+    await expect(theirs).toBeDisabled();
+    await expect(theirs).toHaveAttribute(
+      'title',
+      'Uploaded by alice; in Shared you can delete only what you uploaded'
+    );
     await expect(
       row.getByRole('button', { name: `Download ${name} to home` })
     ).toBeEnabled();

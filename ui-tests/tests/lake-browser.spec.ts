@@ -99,13 +99,19 @@ test.describe('Data lake browser', () => {
     await expect(found).toBeVisible();
     await expect(browser.locator('.jp-DataLake-crumbs')).toContainText('q3');
 
-    // Someone else's object offers no delete; the user's own does.
+    // The user's own object can be deleted...
     await expect(
       row(browser, mine).getByRole('button', { name: 'Delete mine.csv' })
     ).toBeVisible();
-    await expect(
-      found.getByRole('button', { name: 'Delete colleague.csv' })
-    ).toHaveCount(0);
+    // Someone else's upload: Delete is there but disabled, saying whose it is and why.
+    const theirDelete = found.getByRole('button', {
+      name: 'Delete colleague.csv'
+    });
+    await expect(theirDelete).toBeDisabled();
+    await expect(theirDelete).toHaveAttribute(
+      'title',
+      /in Shared you can delete only what you uploaded/
+    );
 
     // For the README: the browser two folders deep, with the pointer off the rows.
     await page.mouse.move(0, 0);

@@ -1,11 +1,12 @@
 import {
   condenseFolders,
+  dateStyle,
   formatAge,
   formatBytes,
   formatDuration,
+  formatModified,
   formatPercent,
   formatRate,
-  formatShortDate,
   formatUsedOfCapacity,
   usageLevel
 } from '../../logic/format';
@@ -115,15 +116,40 @@ describe('formatDuration and formatRate', () => {
   });
 });
 
-describe('formatShortDate', () => {
-  const now = Date.UTC(2026, 10, 26, 12) / 1000;
+describe('formatModified', () => {
+  const now = Date.now() / 1000;
+  const exact = (seconds: number) =>
+    new Intl.DateTimeFormat('en', {
+      dateStyle: 'short',
+      timeStyle: 'short'
+    }).format(new Date(seconds * 1000));
 
-  it('leaves the year out this year, and the day out before', () => {
-    const thisYear = formatShortDate(Date.UTC(2026, 2, 5, 12) / 1000, now);
-    expect(thisYear).not.toContain('2026');
-    expect(thisYear).toContain('5');
-    const before = formatShortDate(Date.UTC(2024, 2, 5, 12) / 1000, now);
-    expect(before).toContain('2024');
-    expect(before).not.toMatch(/\b5\b/);
+  it('says how long ago, as the file browser does, and the exact local time', () => {
+    expect(formatModified(now - 3 * 60 - 10, 'long')).toEqual({
+      relative: '3 minutes ago',
+      exact: exact(now - 3 * 60 - 10)
+    });
+    expect(formatModified(now - 3 * 60 - 10).relative).toBe('3m ago');
+    expect(formatModified(now - 30 * 3600, 'long').relative).toBe('yesterday');
+    expect(formatModified(now - 400 * 86400, 'long').relative).toBe(
+      'last year'
+    );
+  });
+
+  it('says "now" of a time a little ahead of this clock, not "in 5 seconds"', () => {
+    expect(formatModified(now + 5, 'long')).toEqual({
+      relative: 'now',
+      exact: exact(now + 5)
+    });
+  });
+
+  it('is as long as the column has room for, by the file browser’s widths', () => {
+    expect([56, 99, 100, 120, 121].map(dateStyle)).toEqual([
+      'narrow',
+      'narrow',
+      'short',
+      'short',
+      'long'
+    ]);
   });
 });

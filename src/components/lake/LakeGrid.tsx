@@ -1,9 +1,12 @@
+import { Time } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { caretDownIcon, caretUpIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { deleteRefusal } from '../../logic/areas';
+import { notYoursReason } from '../../logic/deletes';
 import { ILakeEntry, ISort, SortKey } from '../../logic/entries';
+import { dateStyle } from '../../logic/format';
 import { LakeBrowserModel } from '../../models/lake';
 import { ILakeActions } from '../actions';
 import { IRowHandlers, LakeRow, ROW_HEIGHT } from './LakeRow';
@@ -16,6 +19,9 @@ const OVERSCAN = 8;
 
 /** How close to the end, in rows, scrolling loads the next page. */
 const END_ROWS = 10;
+
+/** How often the rows in view render their relative dates ("2 minutes ago") again. */
+const CLOCK_MS = 10000;
 
 export interface IListingProps {
   model: LakeBrowserModel;
@@ -45,6 +51,9 @@ export function LakeGrid(props: IListingProps): JSX.Element {
   const [scrollTop, setScrollTop] = React.useState(0);
   const [active, setActive] = React.useState(0);
   const focusActive = React.useRef(false);
+  const clock = useClock(CLOCK_MS);
+  const grid = React.useRef<HTMLDivElement>(null);
+  const style = useDateStyle(grid);
 
   const height = Math.min(rows.length, ROWS_SHOWN) * ROW_HEIGHT;
   const current = Math.min(active, rows.length - 1);
@@ -164,6 +173,7 @@ export function LakeGrid(props: IListingProps): JSX.Element {
 
   return (
     <div
+      ref={grid}
       role="grid"
       className="jp-DataLake-lakeGrid"
       aria-label={props.label}
@@ -206,23 +216,67 @@ export function LakeGrid(props: IListingProps): JSX.Element {
           className="jp-DataLake-lakeRows"
           style={{ height: rows.length * ROW_HEIGHT }}
         >
-          {shown.map(i => (
-            <LakeRow
-              key={rows[i].key}
-              entry={rows[i]}
-              index={i}
-              active={i === current}
-              uploader={model.info(rows[i])?.uploader}
-              canDelete={model.canDelete(rows[i])}
-              deleteRefused={deleteRefused}
-              trans={trans}
-              handlers={handlers}
-            />
-          ))}
+          {shown.map(i => {
+            const entry = rows[i];
+            const uploader = model.info(entry)?.uploader;
+            const canDelete = model.canDelete(entry);
+            return (
+              <LakeRow
+                key={entry.key}
+                entry={entry}
+                index={i}
+                active={i === current}
+                uploader={uploader}
+                canDelete={canDelete}
+                deleteRefused={deleteRefused}
+                notYours={
+                  area?.delete === 'own' && canDelete === false
+                    ? notYoursReason(area, entry, uploader, trans)
+                    : null
+                }
+                clock={clock}
+                dateStyle={style}
+                trans={trans}
+                handlers={handlers}
+              />
+            );
+          })}
         </div>
       </div>
     </div>
   );
+}
+
+/** A count that goes up every `ms` while the view is mounted: a reason to render again. */
+function useClock(ms: number): number {
+  const [clock, setClock] = React.useState(0);
+  React.useEffect(() => {
+    const timer = window.setInterval(() => setClock(tick => tick + 1), ms);
+    return () => window.clearInterval(timer);
+  }, [ms]);
+  return clock;
+}
+
+/**
+ * The style of relative dates the Modified column has room for, as its width changes (the
+ * sidebar resized, the browser in a wide tab). "narrow" until measured: the sidebar's width.
+ */
+function useDateStyle(grid: React.RefObject<HTMLElement>): Time.HumanStyle {
+  const [style, setStyle] = React.useState<Time.HumanStyle>('narrow');
+  React.useEffect(() => {
+    const column = grid.current?.querySelector(
+      '.jp-DataLake-lakeColumn-modified'
+    );
+    if (!column || typeof ResizeObserver === 'undefined') {
+      return;
+    }
+    const observer = new ResizeObserver(() =>
+      setStyle(dateStyle(column.getBoundingClientRect().width))
+    );
+    observer.observe(column);
+    return () => observer.disconnect();
+  }, [grid]);
+  return style;
 }
 
 function SortHeader(props: {

@@ -1,3 +1,4 @@
+import { Time } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
   deleteIcon,
@@ -12,7 +13,7 @@ import {
 import * as React from 'react';
 
 import { ILakeEntry } from '../../logic/entries';
-import { formatBytes, formatShortDate } from '../../logic/format';
+import { formatBytes, formatModified } from '../../logic/format';
 import { ILakeActions } from '../actions';
 import { IconButton } from '../common/IconButton';
 
@@ -44,6 +45,15 @@ function LakeRowView(props: {
   canDelete: boolean | null;
   /** Why nothing in the area can be deleted from here, if so: Delete is shown disabled. */
   deleteRefused: string | null;
+  /**
+   * Whose the entry is and why the user may not delete it, where they delete only their own
+   * uploads: Delete is shown disabled, and the name's tooltip says it too.
+   */
+  notYours: string | null;
+  /** Changes every few seconds, so that "2 minutes ago" keeps up with the clock. */
+  clock: number;
+  /** How long the relative date may be: the Modified column's room for it. */
+  dateStyle: Time.HumanStyle;
   trans: TranslationBundle;
   handlers: IRowHandlers;
 }): JSX.Element {
@@ -52,11 +62,11 @@ function LakeRowView(props: {
   const folder = entry.kind === 'folder';
   const Icon = folder ? folderIcon : fileIcon;
   const size = entry.size === null ? '' : formatBytes(entry.size);
-  const date = entry.modified === null ? '' : formatShortDate(entry.modified);
-  const time =
+  const modified =
     entry.modified === null
-      ? undefined
-      : new Date(entry.modified * 1000).toLocaleString();
+      ? null
+      : formatModified(entry.modified, props.dateStyle);
+  const time = modified?.exact;
   const { name } = entry;
   const button = (
     className: string,
@@ -96,9 +106,11 @@ function LakeRowView(props: {
         role="gridcell"
         className="jp-DataLake-lakeName"
         title={
-          uploader
-            ? `${entry.key}\n${trans.__('Uploaded by %1', uploader)}`
-            : entry.key
+          props.notYours
+            ? `${entry.key}\n${props.notYours}`
+            : uploader
+              ? `${entry.key}\n${trans.__('Uploaded by %1', uploader)}`
+              : entry.key
         }
       >
         <Icon.react tag="span" className="jp-DataLake-entryIcon" />
@@ -110,7 +122,7 @@ function LakeRowView(props: {
         {size}
       </span>
       <span role="gridcell" className="jp-DataLake-lakeModified" title={time}>
-        {date}
+        {modified?.relative}
       </span>
       <span role="gridcell" className="jp-DataLake-lakeActions">
         {button(
@@ -142,13 +154,15 @@ function LakeRowView(props: {
           </>
         )}
         {/* Unknown is not yes: no Delete until the server says so. */}
-        {(props.canDelete === true || props.deleteRefused !== null) &&
+        {(props.canDelete === true ||
+          props.deleteRefused !== null ||
+          props.notYours !== null) &&
           button(
             'jp-DataLake-lakeDelete',
             deleteIcon,
             trans.__('Delete %1', name),
             () => actions.delete([entry]),
-            props.deleteRefused
+            props.deleteRefused ?? props.notYours
           )}
       </span>
     </div>

@@ -152,7 +152,7 @@ describe('LakeBrowser', () => {
     expect(calls).toEqual(['home users/ada/a.csv']);
   });
 
-  it('offers Delete in shared/ only once the server says the object is the user’s', async () => {
+  it('offers Delete in shared/ once the server says the object is the user’s, and says whose the others are', async () => {
     lake.folders['shared/'] = [
       folder('team'),
       object('0.csv'),
@@ -166,14 +166,63 @@ describe('LakeBrowser', () => {
       infoDelay: 50
     });
     await render();
+    // Unknown is not yes, nor a reason: nothing until the server says.
     expect(labels(row('shared/0.csv'))).not.toContain('Delete 0.csv');
-    await settle(60);
-    expect(labels(row('shared/0.csv'))).toContain('Delete 0.csv');
     expect(labels(row('shared/1.csv'))).not.toContain('Delete 1.csv');
-    expect(labels(row('shared/team/'))).toEqual(['Download team to home']);
+    await settle(60);
+    const deleteOf = (key: string) =>
+      row(key).querySelector('.jp-DataLake-lakeDelete') as HTMLButtonElement;
+    expect(deleteOf('shared/0.csv').disabled).toBe(false);
+
+    // Bob's object: Delete is there, disabled, and says whose it is and why.
+    const reason =
+      'Uploaded by bob; in Shared you can delete only what you uploaded';
+    expect(deleteOf('shared/1.csv').disabled).toBe(true);
+    expect(deleteOf('shared/1.csv').title).toBe(reason);
+    expect(
+      row('shared/1.csv')
+        .querySelector('.jp-DataLake-lakeName')
+        ?.getAttribute('title')
+    ).toBe(`shared/1.csv\n${reason}`);
+    await act(() => deleteOf('shared/1.csv').click());
+    expect(calls).toEqual([]);
+    // The user's own shows who uploaded it, with no reason to refuse.
+    expect(
+      row('shared/0.csv')
+        .querySelector('.jp-DataLake-lakeName')
+        ?.getAttribute('title')
+    ).toBe('shared/0.csv\nUploaded by ada');
+
+    // A folder may hold anybody's objects.
+    expect(deleteOf('shared/team/').disabled).toBe(true);
+    expect(deleteOf('shared/team/').title).toBe(
+      'In Shared you can delete only what you uploaded; a folder may hold what others uploaded'
+    );
     expect($$('.jp-DataLake-crumb').map(c => c.textContent)).toEqual([
       'Shared'
     ]);
+  });
+
+  it('says how long ago an object changed, as the file browser does, with the exact time in a tooltip', async () => {
+    const now = Date.now() / 1000;
+    lake.folders['users/ada/'] = [
+      object('fresh.csv', 1, now - 150),
+      object('old.csv', 1, now - 36 * 3600)
+    ];
+    await render();
+    const modified = (key: string) =>
+      row(key).querySelector('.jp-DataLake-lakeModified') as HTMLElement;
+    // The sidebar's narrow column gets the file browser's narrow style.
+    expect(modified('users/ada/fresh.csv').textContent).toBe('2m ago');
+    expect(modified('users/ada/old.csv').textContent).toBe('yesterday');
+    const exact = new Intl.DateTimeFormat('en', {
+      dateStyle: 'short',
+      timeStyle: 'short'
+    }).format(new Date((now - 150) * 1000));
+    expect(modified('users/ada/fresh.csv').title).toBe(exact);
+    expect(row('users/ada/fresh.csv').getAttribute('aria-label')).toBe(
+      `fresh.csv, 1 B, modified ${exact}`
+    );
   });
 
   it('sorts by a column, folders first, and filters by name', async () => {
