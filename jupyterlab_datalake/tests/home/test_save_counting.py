@@ -21,10 +21,10 @@ from jupyter_server.services.contents.filemanager import (
     AsyncFileContentsManager,
     FileContentsManager,
 )
-from jupyter_server.services.contents.manager import AsyncContentsManager, ContentsManager
 
-from jupyterlab_datalake.home.saves import CHECKPOINT_PARAMETERS, watch_saves
+from jupyterlab_datalake.home.saves import watch_saves
 from jupyterlab_datalake.home.usage import UsageMonitor
+from jupyterlab_datalake.tests import test_usage_api as usage_tests
 
 MiB = 1024**2
 CHECKPOINT = "notebooks/.ipynb_checkpoints/analysis-checkpoint.ipynb"
@@ -81,15 +81,9 @@ def home(jp_root_dir):
     return jp_root_dir
 
 
-@pytest.fixture
-def datalake_overrides(home):
-    return {"home_dir": str(home), "home_quota": "20Mi"}
-
-
-async def get_usage(jp_fetch, refresh=False) -> dict:
-    params = {"refresh": "1"} if refresh else {}
-    response = await jp_fetch("datalake", "usage", params=params)
-    return json.loads(response.body)
+# The usage tests' server config and usage reply, written once.
+datalake_overrides = usage_tests.datalake_overrides
+get_usage = usage_tests.get_usage
 
 
 async def save(jp_fetch, path: str, content: dict) -> None:
@@ -177,16 +171,6 @@ async def test_a_chunked_upload_counts_every_chunk(jp_fetch, home):
     assert (home / "data" / "big.bin").stat().st_size == 3 * MiB
     assert usage["scanned_at"] == scanned["scanned_at"]
     assert counted(usage) == du_style(home)
-
-
-@pytest.mark.parametrize(
-    "manager",
-    [ContentsManager, AsyncContentsManager, FileContentsManager, AsyncFileContentsManager],
-)
-def test_core_create_checkpoint_takes_what_the_patch_passes_on(manager):
-    parameters = list(inspect.signature(manager.create_checkpoint).parameters.values())
-    assert [p.name for p in parameters] == ["self", *CHECKPOINT_PARAMETERS]
-    assert all(p.kind is p.POSITIONAL_OR_KEYWORD for p in parameters)
 
 
 @pytest.mark.parametrize("manager", [FileContentsManager, AsyncFileContentsManager])

@@ -16,7 +16,7 @@ from jupyter_server.services.contents.manager import (
     ContentsManager,
 )
 
-from jupyterlab_datalake.home.saves import SAVE_PARAMETERS, patch_save
+from jupyterlab_datalake.home.saves import CHECKPOINT_PARAMETERS, SAVE_PARAMETERS, patch_save
 from jupyterlab_datalake.home.usage import UsageMonitor
 
 
@@ -24,9 +24,15 @@ from jupyterlab_datalake.home.usage import UsageMonitor
     "manager",
     [ContentsManager, AsyncContentsManager, FileContentsManager, AsyncFileContentsManager],
 )
-def test_core_save_takes_what_the_patch_passes_on(manager):
-    parameters = list(inspect.signature(manager.save).parameters.values())
-    assert [p.name for p in parameters] == ["self", *SAVE_PARAMETERS]
+@pytest.mark.parametrize(
+    "method, passed",
+    [("save", SAVE_PARAMETERS), ("create_checkpoint", CHECKPOINT_PARAMETERS)],
+)
+def test_core_methods_take_what_the_patches_pass_on(manager, method, passed):
+    """The two patches of jupyter_server pass these parameters on; a change of the core's
+    signature fails here rather than at a user's save."""
+    parameters = list(inspect.signature(getattr(manager, method)).parameters.values())
+    assert [p.name for p in parameters] == ["self", *passed]
     assert all(p.kind is p.POSITIONAL_OR_KEYWORD for p in parameters)
 
 
