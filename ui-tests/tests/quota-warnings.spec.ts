@@ -30,11 +30,16 @@ function notebook(bytes: number) {
 }
 
 /** Save a notebook the way the notebook editor does: through the browser's contents manager. */
+/**
+ * Save a new notebook that takes about `diskBytes` of home. Its first save also writes a
+ * checkpoint of the same size, and usage counts both, as `du` does: the notebook is half.
+ */
 async function saveNotebook(
   page: IJupyterLabPageFixture,
   path: string,
-  bytes: number
+  diskBytes: number
 ) {
+  const bytes = Math.round(diskBytes / 2);
   await page.evaluate(
     async ({ path, content }) => {
       await (window as any).jupyterapp.serviceManager.contents.save(path, {
