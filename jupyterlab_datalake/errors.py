@@ -58,3 +58,8 @@ class LakeError(Exception):
     def not_found(self) -> bool:
         """The key (not the bucket) does not exist: HEAD answers a bare 404."""
         return self.code in ("404", "NoSuchKey", "NotFound")
+
+    @property
+    def denied(self) -> bool:
+        """S3 refused this to the user's identity (its policy), not the lake failing."""
+        return self.connection.state == "access-denied"

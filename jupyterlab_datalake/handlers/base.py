@@ -150,8 +150,7 @@ class DataLakeHandler(APIHandler):
         except LakeError as err:
             message = f"{err.connection.message} {err.connection.hint}".strip()
             # The user's S3 policy said no: the request is refused, the lake is not down.
-            denied = err.connection.state == "access-denied"
-            raise HTTPError(403 if denied else 503, message) from err
+            raise HTTPError(403 if err.denied else 503, message) from err
 
     # ----- query arguments and replies --------------------------------------------------------
 

@@ -17,15 +17,20 @@ from ..config import Area, Settings
 from ..errors import LakeError, Refused
 from .keys import check_key
 
-# The verbs of denied(): what the user was doing, as the message says it.
+# The verbs of denied_message(): what the user was doing, as the message says it.
 VERBS = {"list": "list", "read": "read", "write": "write to", "delete": "delete in"}
+
+
+def get(settings: Settings, area_id: object) -> Area | None:
+    """The configured area with this id, if there is one."""
+    return next((area for area in settings.areas if area.id == area_id), None)
 
 
 def find(settings: Settings, area_id: object) -> Area:
     """The configured area with this id; 400 naming the areas there are."""
-    for area in settings.areas:
-        if area.id == area_id:
-            return area
+    area = get(settings, area_id)
+    if area is not None:
+        return area
     names = ", ".join(a.id for a in settings.areas)
     raise Refused(400, f"There is no area {area_id!r} here; the areas are {names}.")
 
@@ -62,16 +67,12 @@ def denied_message(area: Area, verb: str) -> str:
     )
 
 
-def is_denied(err: BaseException) -> bool:
-    return isinstance(err, LakeError) and err.connection.state == "access-denied"
-
-
 @contextlib.contextmanager
 def acting(area: Area, verb: str) -> Iterator[None]:
     """S3 refusing the user's identity inside the block is a 403 naming the area and verb."""
     try:
         yield
     except LakeError as err:
-        if is_denied(err):
+        if err.denied:
             raise Refused(403, denied_message(area, verb)) from err
         raise

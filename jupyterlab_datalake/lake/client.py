@@ -158,7 +158,7 @@ class Lake:
         except LakeError as err:
             if err.not_found:
                 return False
-            if err.connection.state != "access-denied":
+            if not err.denied:
                 raise
             # S3 answers 403, not 404, for a missing key to whoever lacks ListBucket, and a
             # per-user policy grants ListBucket only with an s3:prefix, which a HEAD lacks.

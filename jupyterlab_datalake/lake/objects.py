@@ -1,8 +1,9 @@
 """Browsing the data lake: one folder level at a time, what is known of an object, deleting
 what is the user's to delete, and reading an object in chunks.
 
-Every call is confined to one of the configured areas (lake/areas.py), and none of them holds more than one page of a listing in memory: a bucket of a
-million objects costs the same to browse as one of ten.
+Every call is confined to one of the configured areas (lake/areas.py), and none of them
+holds more than one page of a listing in memory: a bucket of a million objects costs the same
+to browse as one of ten.
 """
 
 from __future__ import annotations
@@ -165,14 +166,14 @@ class Objects:
             )
             return reply.get("Errors", [])
         except LakeError as err:
-            if not areas.is_denied(err):
+            if not err.denied:
                 raise
 
         def one(key: str) -> dict[str, str] | None:
             try:
                 self.lake.translated(self.lake.client.delete_object, Bucket=area.bucket, Key=key)
             except LakeError as err:
-                if not areas.is_denied(err):
+                if not err.denied:
                     raise
                 return {
                     "Key": key,

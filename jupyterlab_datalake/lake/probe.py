@@ -92,7 +92,7 @@ class Prober:
             )
             read = _state("ok")
         except LakeError as err:
-            if not rules.is_denied(err):
+            if not err.denied:
                 return _unchecked(), _unchecked(), err.connection
             read = _state("refused", rules.denied_message(area, "list"))
         if not area.write:
@@ -114,7 +114,7 @@ class Prober:
                 client.create_multipart_upload, Bucket=area.bucket, Key=key
             )["UploadId"]
         except LakeError as err:
-            if not rules.is_denied(err):
+            if not err.denied:
                 raise
             state = _state("refused", rules.denied_message(area, "write"))
         else:

@@ -292,8 +292,8 @@ class TransferManager:
                 return
             except LakeError as err:
                 message = f"{item.source}: {err.connection.message} {err.connection.hint}"
-                area = next((a for a in self.settings.areas if a.id == transfer.area), None)
-                if area is not None and areas.is_denied(err):
+                area = areas.get(self.settings, transfer.area)
+                if area is not None and err.denied:
                     # The user's S3 policy, not the lake, refused: say which area and what.
                     verb = "read" if transfer.direction == "download" else "write"
                     message = f"{item.source}: {areas.denied_message(area, verb)}"
