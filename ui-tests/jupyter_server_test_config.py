@@ -19,3 +19,5 @@ c.DataLake.home_quota = "20Mi"  # noqa: F821 - small, so that tests can cross th
 c.ServerApp.allow_root = True  # noqa: F821 - CI runs as root
 c.DataLake.username = "galata"  # noqa: F821
 c.DataLake.connect_timeout = 3  # noqa: F821
+# playwright.config.js picks the port (DATALAKE_UI_PORT), so that two runs can share the machine.
+c.ServerApp.port = int(os.environ.get("DATALAKE_UI_PORT", "8888"))  # noqa: F821

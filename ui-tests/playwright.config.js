@@ -23,6 +23,10 @@ function makeHome() {
 // The config is read by the runner and by each worker; they must share one home.
 const home = process.env.DATALAKE_UI_HOME || makeHome();
 process.env.DATALAKE_UI_HOME = home;
+// One port per run (DATALAKE_UI_PORT), so that two checkouts can run their UI tests side by side.
+const port = process.env.DATALAKE_UI_PORT || '8888';
+process.env.DATALAKE_UI_PORT = port;
+process.env.TARGET_URL = process.env.TARGET_URL || `http://localhost:${port}`;
 
 module.exports = {
   ...baseConfig,
@@ -33,15 +37,16 @@ module.exports = {
   timeout: 120 * 1000,
   use: {
     ...baseConfig.use,
+    baseURL: process.env.TARGET_URL,
     launchOptions: require('./chromium-options'),
     video: 'off',
     trace: 'off'
   },
   webServer: {
     command: 'jlpm start',
-    url: 'http://localhost:8888/lab',
+    url: `${process.env.TARGET_URL}/lab`,
     timeout: 120 * 1000,
     reuseExistingServer: !process.env.CI,
-    env: { ...process.env, HOME: home, DATALAKE_UI_HOME: home }
+    env: { ...process.env, HOME: home, DATALAKE_UI_HOME: home, DATALAKE_UI_PORT: port }
   }
 };
