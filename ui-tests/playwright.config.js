@@ -47,6 +47,11 @@ module.exports = {
     url: `${process.env.TARGET_URL}/lab`,
     timeout: 120 * 1000,
     reuseExistingServer: !process.env.CI,
-    env: { ...process.env, HOME: home, DATALAKE_UI_HOME: home, DATALAKE_UI_PORT: port }
+    env: {
+      ...process.env,
+      HOME: home,
+      DATALAKE_UI_HOME: home,
+      DATALAKE_UI_PORT: port
+    }
   }
 };
