@@ -65,8 +65,7 @@ def mount(home: Path, quota: str) -> HomeVolume:
     if created:
         # mkfs leaves lost+found, which would be the first thing in the file browser.
         (home / "lost+found").rmdir()
-    gib = size / 1024**3
-    return HomeVolume(home, f"an ext4 volume of {gib:g} GiB of its own ({image})", image)
+    return HomeVolume(home, f"an ext4 volume of {quota} of its own ({image})", image)
 
 
 def unmount(volume: HomeVolume) -> str | None:
