@@ -68,11 +68,23 @@ def unseed(placed: list[tuple[object, list[str]]], bucket: str) -> None:
                 reply = client.delete_objects(
                     Bucket=bucket, Delete={"Objects": [{"Key": key} for key in batch]}
                 )
-            except Exception as error:  # the gateway may be gone already; say so and go on
-                print(f"could not remove {len(batch)} objects: {error}", file=sys.stderr)
-                continue
-            for failed in reply.get("Errors", []):
-                print(f"could not remove {failed['Key']}: {failed['Message']}", file=sys.stderr)
+                failed = [(error["Key"], error["Message"]) for error in reply.get("Errors", [])]
+            except Exception:
+                # RGW's policy may grant a user DeleteObject on their keys but not the
+                # bucket-level batch request: one request per key then.
+                failed = _delete_each(client, bucket, batch)
+            for key, message in failed:
+                print(f"could not remove {key}: {message}", file=sys.stderr)
+
+
+def _delete_each(client, bucket: str, keys: list[str]) -> list[tuple[str, str]]:
+    failed = []
+    for key in keys:
+        try:
+            client.delete_object(Bucket=bucket, Key=key)
+        except Exception as error:  # the gateway may be gone already; say so and go on
+            failed.append((key, str(error)))
+    return failed
 
 
 def banner(hub) -> str:
