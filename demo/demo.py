@@ -23,8 +23,11 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from types import FrameType
 
@@ -33,10 +36,13 @@ from types import FrameType
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import boto3
+import home_volume
 import sample_home
 import sample_lake
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
+
+from jupyterlab_datalake.config import parse_size
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = REPO_ROOT / ".demo"
@@ -125,7 +131,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="instead: JupyterHub with two users, each with their own S3 key and home, on the "
         "tests' Ceph RGW (see demo/hub_demo.py); --check with it stops once the hub answers",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    try:
+        parse_size(args.quota)
+    except ValueError as error:
+        parser.error(f"--quota: {error}")
+    return args
 
 
 # --------------------------------------------------------------------------- ports
@@ -177,7 +188,11 @@ def stop_s3(server: ThreadedMotoServer) -> None:
         log.warning("stopping the S3 server failed: %s", error)
 
 
-def seed_datalake(endpoint: str) -> int:
+def seed_datalake(endpoint: str) -> Future[int]:
+    """Create the bucket, then make and put the sample objects in the background: a few
+    thousand take seconds, which JupyterLab, starting meanwhile in a process of its own, needs
+    anyway.
+    The future gives how many were put, or raises the first failure."""
     s3 = boto3.client(
         "s3",
         endpoint_url=endpoint,
@@ -187,16 +202,27 @@ def seed_datalake(endpoint: str) -> int:
         config=Config(s3={"addressing_style": "path"}),
     )
     s3.create_bucket(Bucket=BUCKET)
-    objects = sample_lake.sample_objects()
-    for item in objects:
-        s3.put_object(
-            Bucket=BUCKET,
-            Key=item.key,
-            Body=item.body,
-            ContentType=item.content_type,
-            Metadata=item.metadata,
-        )
-    return len(objects)
+
+    def seed() -> int:
+        objects = sample_lake.sample_objects()
+        sample_lake.put_all(s3, BUCKET, objects)
+        return len(objects)
+
+    seeder = ThreadPoolExecutor(1, thread_name_prefix="seed")
+    seeded = seeder.submit(seed)
+    seeder.shutdown(wait=False)  # the thread ends with the puts
+    return seeded
+
+
+def wait_for_seeding(seeding: Future[int]) -> int:
+    while True:
+        _raise_if_stopping()
+        try:
+            return seeding.result(timeout=POLL_INTERVAL)
+        except FutureTimeout:
+            continue
+        except Exception as error:
+            raise DemoError(f"seeding the demo bucket failed: {error}") from error
 
 
 # --------------------------------------------------------------------------- JupyterLab
@@ -354,7 +380,7 @@ def _log_hint(log_path: Path | None, lines: int = 30) -> str:
 # --------------------------------------------------------------------------- modes
 
 
-def run_check(base_url: str, token: str, home: Path) -> bool:
+def run_check(base_url: str, token: str, home: Path, on_volume: bool) -> bool:
     """What a first-time user does: the panel's status, the shared area, and a file sent to
     the lake and back; each must work against the demo's S3 server."""
     status, _ = http_get(f"{base_url}/lab", token)
@@ -375,7 +401,45 @@ def run_check(base_url: str, token: str, home: Path) -> bool:
     )
     if not listing.get("folders"):
         return False
-    return check_round_trip(base_url, token, home)
+    return (
+        check_big_folder(base_url, token)
+        and check_tmp(base_url, token, on_volume)
+        and check_round_trip(base_url, token, home)
+    )
+
+
+def check_big_folder(base_url: str, token: str) -> bool:
+    """The seeded folder of a few thousand objects lists whole, a page at a time."""
+    prefix = sample_lake.READINGS_PREFIX.removeprefix("shared/")
+    count, pages, cursor = 0, 0, ""
+    while True:
+        query = urllib.parse.urlencode(
+            {"area": "shared", "prefix": prefix, "limit": 1000, "cursor": cursor}
+        )
+        status, body = http_get(f"{base_url}/datalake/objects?{query}", token)
+        if status != 200:
+            print(f"GET /datalake/objects?{query} -> {status}: {body.decode(errors='replace')}")
+            return False
+        page = json.loads(body)
+        count, pages = count + len(page["objects"]), pages + 1
+        cursor = page.get("next_cursor") or ""
+        if not cursor:
+            break
+    print(f"shared/{prefix}: {count} objects in {pages} pages", flush=True)
+    return count == sample_lake.STATIONS * sample_lake.DAYS and pages > 1
+
+
+def check_tmp(base_url: str, token: str, on_volume: bool) -> bool:
+    """What "Lost at restart" says of /tmp: lost once home is a volume of its own; either way
+    with the reason, which the panel shows."""
+    status, body = http_get(f"{base_url}/datalake/at-risk", token)
+    places = {place["path"]: place for place in json.loads(body)["locations"]}
+    tmp = places.get("/tmp")
+    if status != 200 or tmp is None:
+        print(f"GET /datalake/at-risk -> {status}: no /tmp in {sorted(places)}", flush=True)
+        return False
+    print(f"/tmp: {'kept' if tmp['persistent'] else 'lost'}, {tmp['reason']}", flush=True)
+    return not (on_volume and tmp["persistent"])
 
 
 def check_round_trip(base_url: str, token: str, home: Path) -> bool:
@@ -443,7 +507,7 @@ def supervise(process: subprocess.Popen[bytes], log_path: Path | None) -> int:
 
 
 def print_banner(
-    lab_url: str, endpoint: str, home: Path, quota: str, log_path: Path | None
+    lab_url: str, endpoint: str, volume: home_volume.HomeVolume, quota: str, log_path: Path | None
 ) -> None:
     rule = "=" * 78
     lines = [
@@ -452,7 +516,8 @@ def print_banner(
         "",
         f"  JupyterLab:   {lab_url}",
         f"  S3 endpoint:  {endpoint}   (bucket {BUCKET}, key {ACCESS_KEY} / {SECRET_KEY})",
-        f"  Demo home:    {home}   (user {USERNAME}, quota {quota})",
+        f"  Demo home:    {volume.home}   (user {USERNAME}, quota {quota})",
+        f"                {'a volume of its own' if volume.image else 'a folder, no volume'}",
     ]
     if log_path is not None:
         lines.append(f"  Server log:   {log_path}")
@@ -475,22 +540,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_path = None if args.verbose else STATE_DIR / "jupyterlab.log"
     s3_server: ThreadedMotoServer | None = None
     lab: subprocess.Popen[bytes] | None = None
+    volume: home_volume.HomeVolume | None = None
     try:
         s3_server, endpoint = start_s3(args.s3_port, args.verbose)
         log.info("S3 server listening on %s", endpoint)
-        log.info("Seeded s3://%s with %d objects", BUCKET, seed_datalake(endpoint))
+        seeding = seed_datalake(endpoint)
         _raise_if_stopping()
 
+        volume = home_volume.mount(home, args.quota)
+        log.info("Demo home %s is %s", home, volume.description)
         created = sample_home.create_home(home)
         log.info("Demo home %s: %d file(s) added", home, len(created))
-        # /dev/shm is RAM, lost at restart, and writable without root: something to rescue.
-        scratch = Path("/dev/shm/datalake-demo")
-        try:
-            sample_home.create_scratch(scratch)
-            log.info("Scratch files in %s (shown under 'Lost at restart')", scratch)
-        except OSError as err:
-            log.info("No scratch files in %s: %s", scratch, err)
-        _raise_if_stopping()
 
         port = args.port if args.port and port_is_free(args.port) else free_port()
         if args.port and port != args.port:
@@ -500,10 +560,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("Starting JupyterLab on %s ...", base_url)
         lab = start_lab(port, home, lab_environment(endpoint, home, args.quota, token), log_path)
         wait_for_lab(lab, base_url, token, args.timeout, log_path)
+        log.info("Seeded s3://%s with %d objects", BUCKET, wait_for_seeding(seeding))
+        # /dev/shm is RAM, lost at restart, and writable without root: something to rescue.
+        # Made (or touched) once the server is up: a server running as root takes only what
+        # appeared in a watched place since it started as the user's.
+        scratch = Path("/dev/shm/datalake-demo")
+        try:
+            sample_home.create_scratch(scratch)
+            os.utime(scratch)
+            log.info("Scratch files in %s (shown under 'Lost at restart')", scratch)
+        except OSError as err:
+            log.info("No scratch files in %s: %s", scratch, err)
 
         if args.check:
-            return 0 if run_check(base_url, token, home) else 1
-        print_banner(f"{base_url}/lab?token={token}", endpoint, home, args.quota, log_path)
+            on_volume = volume.image is not None
+            return 0 if run_check(base_url, token, home, on_volume) else 1
+        print_banner(f"{base_url}/lab?token={token}", endpoint, volume, args.quota, log_path)
         return supervise(lab, log_path)
     except StopRequested:
         print("\nStopping...", flush=True)
@@ -517,6 +589,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             stop_lab(lab)
         if s3_server is not None:
             stop_s3(s3_server)
+        if volume is not None:
+            problem = home_volume.unmount(volume)
+            if problem:
+                log.warning("%s", problem)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
 import sample_home
@@ -28,10 +29,10 @@ sys.path.insert(0, str(REPO_ROOT / "scripts"))
 import hub_env  # noqa: E402 (found through the path above)
 
 
-def seed(gateway: dict[str, str], users: dict) -> list[tuple[object, str]]:
+def seed(gateway: dict[str, str], users: dict) -> list[tuple[object, list[str]]]:
     """The demo's sample lake, laid out as a platform's: shared/ as in the plain demo, a
     dataset in datasets/, a Hive-style partition in raw/, and alice's own notes in her area,
-    written with her key. Returns (client, key) for each object, to remove them afterwards."""
+    written with her key. Returns (client, keys) for each writer, to remove them afterwards."""
     endpoint = gateway["AWS_ENDPOINT_URL_S3"]
     admin = hub_env.s3_client(
         endpoint, gateway["AWS_ACCESS_KEY_ID"], gateway["AWS_SECRET_ACCESS_KEY"]
@@ -39,36 +40,51 @@ def seed(gateway: dict[str, str], users: dict) -> list[tuple[object, str]]:
     alice = users["alice"]
     alice_s3 = hub_env.s3_client(endpoint, alice.access_key, alice.secret_key)
     bucket = gateway["DATALAKE_BUCKET"]
-    placed = []
+    as_admin: list[sample_lake.SampleObject] = []
+    as_alice: list[sample_lake.SampleObject] = []
     for item in sample_lake.sample_objects():
-        targets = []
         if item.key.startswith("shared/"):
-            targets.append((admin, item.key, item.metadata))
+            as_admin.append(item)
         if item.key == "shared/reference/countries.csv":
-            targets.append((admin, "datasets/reference/countries.csv", {}))
+            as_admin.append(replace(item, key="datasets/reference/countries.csv", metadata={}))
         if item.key == "shared/projects/churn/2026-10/features.csv":
-            targets.append((admin, "raw/churn_features/month=2026-10/features.csv", {}))
+            key = "raw/churn_features/month=2026-10/features.csv"
+            as_admin.append(replace(item, key=key, metadata={}))
         if item.key.startswith(f"users/{sample_lake.USERNAME}/"):
             key = "users/alice/" + item.key.split("/", 2)[2]
-            targets.append((alice_s3, key, {"uploader": "alice"}))
-        for client, key, metadata in targets:
-            client.put_object(
-                Bucket=bucket,
-                Key=key,
-                Body=item.body,
-                ContentType=item.content_type,
-                Metadata=metadata,
-            )
-            placed.append((client, key))
+            as_alice.append(replace(item, key=key, metadata={"uploader": "alice"}))
+    placed = []
+    for client, objects in ((admin, as_admin), (alice_s3, as_alice)):
+        sample_lake.put_all(client, bucket, objects)
+        placed.append((client, [item.key for item in objects]))
     return placed
 
 
-def unseed(placed: list[tuple[object, str]], bucket: str) -> None:
-    for client, key in placed:
+def unseed(placed: list[tuple[object, list[str]]], bucket: str) -> None:
+    for client, keys in placed:
+        for start in range(0, len(keys), 1000):  # DeleteObjects takes 1000 keys at most
+            batch = keys[start : start + 1000]
+            try:
+                reply = client.delete_objects(
+                    Bucket=bucket, Delete={"Objects": [{"Key": key} for key in batch]}
+                )
+                failed = [(error["Key"], error["Message"]) for error in reply.get("Errors", [])]
+            except Exception:
+                # RGW's policy may grant a user DeleteObject on their keys but not the
+                # bucket-level batch request: one request per key then.
+                failed = _delete_each(client, bucket, batch)
+            for key, message in failed:
+                print(f"could not remove {key}: {message}", file=sys.stderr)
+
+
+def _delete_each(client, bucket: str, keys: list[str]) -> list[tuple[str, str]]:
+    failed = []
+    for key in keys:
         try:
             client.delete_object(Bucket=bucket, Key=key)
         except Exception as error:  # the gateway may be gone already; say so and go on
-            print(f"could not remove {key}: {error}", file=sys.stderr)
+            failed.append((key, str(error)))
+    return failed
 
 
 def banner(hub) -> str:

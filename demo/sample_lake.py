@@ -10,9 +10,14 @@ import csv
 import io
 import json
 import random
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 USERNAME = "jovyan"
+# Requests in flight while seeding: botocore's default connection pool, so none waits for one.
+PUT_WORKERS = 10
 
 
 @dataclass(frozen=True)
@@ -192,6 +197,45 @@ JOVYAN_NOTES = """\
 """
 
 
+# A folder of a few thousand objects on one level, as an export of daily files makes: enough
+# for the browser's paging, its filter over the whole folder and the subtree search to show.
+READINGS_PREFIX = "shared/iot/readings/"
+STATIONS = 120
+DAYS = 25  # 2026-11-01 .. 2026-11-25
+
+
+def station_day_csv(station: int, day: int) -> bytes:
+    """A day of hourly readings of one station (about 700 bytes)."""
+    rng = random.Random(station * 1000 + day)
+    base = 4.0 + station % 17
+    rows: list[list[object]] = []
+    for hour in range(24):
+        daily = 3.0 * (1 - abs(hour - 14) / 14)  # warmest mid-afternoon
+        rows.append(
+            [
+                f"2026-11-{day:02d}T{hour:02d}:00:00Z",
+                f"{base + daily + rng.gauss(0, 0.6):.1f}",
+                rng.randint(55, 95),
+            ]
+        )
+    return _csv_bytes(["time", "temperature_c", "humidity_pct"], rows)
+
+
+def readings_objects() -> list[SampleObject]:
+    """``STATIONS * DAYS`` objects in one folder, named so that a search for a station or a
+    day finds a few dozen of them."""
+    return [
+        SampleObject(
+            f"{READINGS_PREFIX}station-{station:03d}_2026-11-{day:02d}.csv",
+            station_day_csv(station, day),
+            "text/csv",
+            {"uploader": "iot-export"},
+        )
+        for station in range(1, STATIONS + 1)
+        for day in range(1, DAYS + 1)
+    ]
+
+
 def sample_objects() -> list[SampleObject]:
     jovyan_metrics = {
         "experiment": "churn-baseline",
@@ -245,4 +289,23 @@ def sample_objects() -> list[SampleObject]:
             "text/csv",
             {"uploader": "amira"},
         ),
+        *readings_objects(),
     ]
+
+
+def put_all(client: Any, bucket: str, objects: Sequence[SampleObject]) -> None:
+    """Put the objects with ``PUT_WORKERS`` requests in flight (a boto3 client is safe to share
+    between threads); the first failure is raised."""
+
+    def put(item: SampleObject) -> None:
+        client.put_object(
+            Bucket=bucket,
+            Key=item.key,
+            Body=item.body,
+            ContentType=item.content_type,
+            Metadata=item.metadata,
+        )
+
+    with ThreadPoolExecutor(PUT_WORKERS) as pool:
+        for _ in pool.map(put, objects):
+            pass

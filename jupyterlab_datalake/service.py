@@ -27,7 +27,7 @@ from .lake.probe import Prober
 from .persistence.mounts import Classification, classify, read_mounts
 from .persistence.packages import packages_installed_since
 from .persistence.rescue import rescue
-from .persistence.watched import watched_report
+from .persistence.watched import distinct_locations, watched_report
 from .transfers.manager import Transfer, TransferManager
 
 
@@ -161,11 +161,13 @@ class DataLakeService:
             since=self.started_at,
         )
         packages = packages_installed_since(self.started_at, s.home_dir, persistent, mounts=mounts)
+        _, skipped = distinct_locations(list(s.watched_paths))
         return {
             "home": s.home_dir,
             "since": self.started_at,
             "checked_at": time.time(),
             "locations": [asdict(location) for location in locations],
+            "skipped": [asdict(place) for place in skipped],
             "packages": [asdict(package) for package in packages],
         }
 

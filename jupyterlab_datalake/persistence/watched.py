@@ -43,6 +43,36 @@ class WatchedLocation:
     note: str | None = None
 
 
+@dataclass
+class SkippedLocation:
+    """A watched place the report leaves out, so that the panel can say why it is absent."""
+
+    path: str
+    # The location already reported that is the same folder (/var/tmp linked to /tmp);
+    # None: the place does not exist here.
+    same_as: str | None
+
+
+def distinct_locations(locations: Sequence[str]) -> tuple[list[str], list[SkippedLocation]]:
+    """The watched places that exist, each folder once (absolute, as configured), and the
+    others with the reason they are left out."""
+    present: list[str] = []
+    skipped: list[SkippedLocation] = []
+    first: dict[str, str] = {}
+    for location in locations:
+        path = os.path.abspath(location)
+        real = os.path.realpath(path)
+        if real in first:
+            if first[real] != path:
+                skipped.append(SkippedLocation(path, same_as=first[real]))
+        elif not os.path.isdir(real):
+            skipped.append(SkippedLocation(path, same_as=None))
+        else:
+            first[real] = path
+            present.append(path)
+    return present, skipped
+
+
 def watched_report(
     locations: Sequence[str],
     home: str,
@@ -56,21 +86,14 @@ def watched_report(
     rule rescue applies (safefs.not_yours; ``since``: when the server started).
 
     Locations that do not exist are left out, and so is a location that is the same folder
-    as one already reported (/var/tmp linked to /tmp), whose files would count twice.
+    as one already reported (/var/tmp linked to /tmp), whose files would count twice
+    (``distinct_locations`` tells which and why).
     """
     if uid is None:
         uid = os.getuid()
     if mounts is None:
         mounts = read_mounts()
-    present = []
-    seen = set()
-    for location in locations:
-        path = os.path.abspath(location)
-        real = os.path.realpath(path)
-        if real in seen or not os.path.isdir(real):
-            continue
-        seen.add(real)
-        present.append(path)
+    present, _ = distinct_locations(locations)
     classes = classify(present, home, persistent_paths, mounts)
     report = []
     for path, cls in zip(present, classes):

@@ -74,6 +74,13 @@ export interface IWatchedLocation {
   note?: string | null;
 }
 
+/** A watched place left out of the report's locations, and why. */
+export interface ISkippedLocation {
+  path: string;
+  /** The reported location that is the same folder; null: it does not exist here. */
+  same_as: string | null;
+}
+
 export interface IPackage {
   name: string;
   version: string;
@@ -86,6 +93,8 @@ export interface IAtRisk {
   /** Seconds since the epoch from which installed packages are reported. */
   since: number;
   locations: IWatchedLocation[];
+  /** The watched places not in `locations`: missing here, or the same folder as one that is. */
+  skipped: ISkippedLocation[];
   /** Packages installed since the server started into places lost at restart. */
   packages: IPackage[];
 }

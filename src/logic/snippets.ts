@@ -72,30 +72,48 @@ const BOTO3_CLIENT = [
 ];
 
 /**
- * Python that reads `key` from inside the user's server, where the S3 endpoint and the
- * credentials are in the environment: a listing for a folder (a key ending in "/"), a pandas
- * DataFrame for CSV, Parquet and JSON, and the object's bytes otherwise.
+ * How a snippet reads: a folder's listing and an object's bytes need only boto3, which every
+ * server with this extension has; a DataFrame needs pandas and s3fs (and pyarrow for Parquet),
+ * which a data-science image has and a minimal one may not.
  */
-export function pythonSnippet(bucket: string, key: string): string {
+export type SnippetKind = 'listing' | 'boto3' | 'pandas';
+
+export interface IPythonSnippet {
+  kind: SnippetKind;
+  /** Runnable as it is, in a cell of its own. */
+  code: string;
+}
+
+/**
+ * The ways to read `key` from inside the user's server, where the S3 endpoint and the
+ * credentials are in the environment, the preferred first: a listing for a folder (a key
+ * ending in "/"); for CSV, Parquet and JSON a pandas DataFrame, then the bytes through boto3
+ * alone; the object's bytes otherwise.
+ */
+export function pythonSnippets(bucket: string, key: string): IPythonSnippet[] {
   if (key.endsWith('/')) {
-    return lines(
-      ...BOTO3_CLIENT,
-      'pages = s3.get_paginator("list_objects_v2").paginate(',
-      `    Bucket=${pythonString(bucket)}, Prefix=${pythonString(key)}`,
-      ')',
-      'for page in pages:',
-      '    for obj in page.get("Contents", []):',
-      '        print(obj["Key"], obj["Size"])'
-    );
+    return [{ kind: 'listing', code: listingSnippet(bucket, key) }];
   }
+  const boto3: IPythonSnippet = {
+    kind: 'boto3',
+    code: lines(
+      ...BOTO3_CLIENT,
+      `obj = s3.get_object(Bucket=${pythonString(bucket)}, Key=${pythonString(key)})`,
+      'data = obj["Body"].read()'
+    )
+  };
   const dot = key.lastIndexOf('.');
   const reader =
     dot > key.lastIndexOf('/')
       ? PANDAS_READERS[key.slice(dot).toLowerCase()]
       : undefined;
-  // fsspec splits URLs at "::" to chain file systems; such a key is read through boto3.
-  if (reader && !key.includes('::')) {
-    return lines(
+  // fsspec splits URLs at "::" to chain file systems; such a key is read through boto3 only.
+  if (!reader || key.includes('::')) {
+    return [boto3];
+  }
+  const pandas: IPythonSnippet = {
+    kind: 'pandas',
+    code: lines(
       'import os',
       '',
       'import pandas as pd',
@@ -105,13 +123,54 @@ export function pythonSnippet(bucket: string, key: string): string {
       `    storage_options={"client_kwargs": {"endpoint_url": ${ENDPOINT}}},`,
       ')',
       'df.head()'
-    );
+    )
+  };
+  return [pandas, boto3];
+}
+
+/**
+ * What "Copy Python snippet" puts on the clipboard: the preferred form, runnable as pasted,
+ * and below it any other form commented out, with what each needs, so that a kernel without
+ * pandas or s3fs still has a way that works (select it and press Ctrl+/ to uncomment).
+ */
+export function pythonSnippet(bucket: string, key: string): string {
+  const [first, ...others] = pythonSnippets(bucket, key);
+  if (others.length === 0) {
+    return first.code;
   }
+  const blocks = [lines(`# ${NEEDS[first.kind]}`) + first.code];
+  for (const other of others) {
+    blocks.push(lines(`# ${NEEDS[other.kind]}`) + commentedOut(other.code));
+  }
+  return blocks.join('\n');
+}
+
+/** What a form needs, as the comment above it says. */
+const NEEDS: { [kind in SnippetKind]: string } = {
+  listing: 'With boto3 alone:',
+  boto3: "Without pandas or s3fs, with boto3 alone (the object's bytes):",
+  pandas: 'A DataFrame, with pandas and s3fs (pyarrow for Parquet):'
+};
+
+function listingSnippet(bucket: string, prefix: string): string {
   return lines(
     ...BOTO3_CLIENT,
-    `obj = s3.get_object(Bucket=${pythonString(bucket)}, Key=${pythonString(key)})`,
-    'data = obj["Body"].read()'
+    'pages = s3.get_paginator("list_objects_v2").paginate(',
+    `    Bucket=${pythonString(bucket)}, Prefix=${pythonString(prefix)}`,
+    ')',
+    'for page in pages:',
+    '    for obj in page.get("Contents", []):',
+    '        print(obj["Key"], obj["Size"])'
   );
+}
+
+/** Python commented out line by line, so that JupyterLab's toggle comment (Ctrl+/) undoes it. */
+function commentedOut(code: string): string {
+  const commented = code
+    .replace(/\n$/, '')
+    .split('\n')
+    .map(line => (line ? `# ${line}` : '#'));
+  return lines(...commented);
 }
 
 function lines(...text: string[]): string {

@@ -1,5 +1,10 @@
 import { joinKey, normalizePrefix } from '../../logic/keys';
-import { pythonSnippet, pythonString, s3aUri } from '../../logic/snippets';
+import {
+  pythonSnippet,
+  pythonSnippets,
+  pythonString,
+  s3aUri
+} from '../../logic/snippets';
 
 /**
  * What Python makes of a double-quoted string literal, following the language reference for
@@ -161,4 +166,37 @@ describe('pythonSnippet', () => {
       pythonSnippet('d', 'k.csv').split('\n').length
     );
   });
+
+  it('offers for a table the pandas form, then the boto3 form that needs nothing else', () => {
+    const key = 'shared/sales.csv';
+    const [pandas, boto3] = pythonSnippets('datalake', key);
+    expect(pandas.kind).toBe('pandas');
+    expect(boto3.kind).toBe('boto3');
+    expect(boto3.code).toContain('s3.get_object(');
+    expect(boto3.code).not.toMatch(/pandas|s3fs/);
+    // Pasted as it is, the pandas form runs and the boto3 form is a comment until uncommented.
+    const copied = pythonSnippet('datalake', key);
+    const [runs, commented] = copied.split('\n\n# Without pandas');
+    expect(runs).toBe(
+      '# A DataFrame, with pandas and s3fs (pyarrow for Parquet):\n' +
+        pandas.code.trimEnd()
+    );
+    const body = commented.split('\n').slice(1);
+    expect(body.every(line => line === '' || line.startsWith('#'))).toBe(true);
+    expect(body.map(line => line.replace(/^# ?/, '')).join('\n')).toBe(
+      boto3.code
+    );
+  });
+
+  it.each([
+    ['a folder', 'users/ada/raw/', 'listing'],
+    ['a file pandas does not read', 'users/ada/model.bin', 'boto3']
+  ])(
+    'copies for %s the one boto3 form, nothing commented out',
+    (_, key, kind) => {
+      const forms = pythonSnippets('datalake', key);
+      expect(forms.map(form => form.kind)).toEqual([kind]);
+      expect(pythonSnippet('datalake', key)).toBe(forms[0].code);
+    }
+  );
 });

@@ -4,7 +4,12 @@ import * as React from 'react';
 import { formatBytes } from '../../logic/format';
 import { AtRiskModel } from '../../models/atrisk';
 import { IHomeActions } from '../actions';
-import { IPackage, IWatchedLocation } from '../../api/types';
+import {
+  IAtRisk,
+  IPackage,
+  ISkippedLocation,
+  IWatchedLocation
+} from '../../api/types';
 import { EntryRow } from '../common/EntryRow';
 import { Section } from '../common/Section';
 
@@ -19,9 +24,7 @@ export interface IAtRiskSectionProps {
 export function AtRiskSection(props: IAtRiskSectionProps): JSX.Element {
   const { model, trans } = props;
   const atRisk = model.atRisk;
-  const locations = (atRisk?.locations ?? []).filter(
-    location => !location.persistent && location.entry_count > 0
-  );
+  const locations = (atRisk?.locations ?? []).filter(listed);
   const packages = atRisk?.packages ?? [];
   const nothing = atRisk && locations.length === 0 && packages.length === 0;
   return (
@@ -49,8 +52,79 @@ export function AtRiskSection(props: IAtRiskSectionProps): JSX.Element {
         <LocationView key={location.path} location={location} {...props} />
       ))}
       {packages.length > 0 && <PackagesView packages={packages} {...props} />}
+      {atRisk && <UnlistedView atRisk={atRisk} trans={trans} />}
     </Section>
   );
+}
+
+/** Whether a watched place gets its list of entries: lost at restart, and something of yours. */
+function listed(location: IWatchedLocation): boolean {
+  return !location.persistent && location.entry_count > 0;
+}
+
+/**
+ * Why each watched place without a list is not listed, so that an absent /tmp reads as kept
+ * rather than as forgotten.
+ */
+function UnlistedView(props: { atRisk: IAtRisk; trans: TranslationBundle }) {
+  const { atRisk, trans } = props;
+  const lines = [
+    ...atRisk.locations
+      .filter(location => !listed(location))
+      .map(location => ({
+        path: location.path,
+        text: unlistedReason(location, trans)
+      })),
+    ...(atRisk.skipped ?? []).map(place => ({
+      path: place.path,
+      text: skippedReason(place, trans)
+    }))
+  ];
+  if (lines.length === 0) {
+    return null;
+  }
+  return (
+    <ul
+      className="jp-DataLake-unlisted"
+      aria-label={trans.__('Watched places not listed')}
+    >
+      {lines.map(line => (
+        <li key={line.path} className="jp-DataLake-muted" data-path={line.path}>
+          {line.text}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function unlistedReason(
+  location: IWatchedLocation,
+  trans: TranslationBundle
+): string {
+  if (location.persistent) {
+    return trans.__('%1 is %2, so it is kept.', location.path, location.reason);
+  }
+  if (!location.writable) {
+    return trans.__(
+      '%1 is %2, but you cannot write there, so nothing of yours is at risk.',
+      location.path,
+      location.reason
+    );
+  }
+  return trans.__(
+    'Nothing of yours in %1, which is %2.',
+    location.path,
+    location.reason
+  );
+}
+
+function skippedReason(
+  place: ISkippedLocation,
+  trans: TranslationBundle
+): string {
+  return place.same_as
+    ? trans.__('%1 is the same folder as %2.', place.path, place.same_as)
+    : trans.__('%1 does not exist here.', place.path);
 }
 
 function LocationView(
