@@ -7,8 +7,9 @@ ratio of the medians. Exits non-zero when the totals differ.
 
 ``scan()`` runs inside the Jupyter server, and forking a process costs in proportion to its
 resident memory, so by default this process first grows to about the size of a JupyterLab
-server (``--rss``). The ratio is printed for ``scan()`` as the server calls it, for a walk
-kept to one process, and for both with the pure-Python loop instead of the compiled one
+server (``--rss``). The ratio is printed for ``scan()`` as the server calls it (forked workers
+unless the load average says no CPU is idle), for a walk kept to one process, for two
+processes whatever the load, and for the first two with the pure-Python loop instead of the compiled one
 (``_walker.c``), each as wall time and as CPU time (this process's and its children's, user
 and system), which on a shared machine depends less on what else runs.
 
@@ -145,6 +146,8 @@ def main() -> int:
         "du": lambda: du_total(tree),
         "scan": lambda: scan(str(tree)),
         "one process": lambda: one_process(tree),
+        # What scan() does on an idle machine; on a busy one it walks in one process.
+        "2 workers": lambda: scan(str(tree), processes=2),
     }
     if compiled:
         kinds["python loop"] = lambda: scan(str(tree), native=False)

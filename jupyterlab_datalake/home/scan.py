@@ -589,7 +589,8 @@ def _local_links(seen: set[int]) -> Callable[[int], bool]:
 
 
 def _available_cpus() -> int:
-    """CPUs this process may use, counting a cgroup CPU quota (a Kubernetes limit)."""
+    """CPUs this process may use, counting a cgroup CPU quota (a Kubernetes limit), or 1
+    when the machine is busy already."""
     if not sys.platform.startswith("linux"):
         return 1
     try:
@@ -599,6 +600,13 @@ def _available_cpus() -> int:
     quota = _cgroup_cpu_quota()
     if quota is not None:
         cpus = min(cpus, max(1, int(quota)))
+    # With as many runnable tasks as CPUs (the last minute's load average), no CPU is idle:
+    # the scheduler then shares out CPU time by process group (a container, a session), so
+    # forked workers split the same share between them and add the cost of the fork. On the
+    # 2-CPU machine of bench_usage.py at a load of 17 to 27, two processes took 1.2 to 1.3
+    # times as long as one.
+    if os.getloadavg()[0] >= cpus:
+        return 1
     return max(1, min(cpus, MAX_WORKERS))
 
 

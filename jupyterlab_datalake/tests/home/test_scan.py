@@ -565,6 +565,25 @@ def test_one_process_when_configured(home, monkeypatch, tmp_path):
     assert_matches_du(scan(str(home), processes=1), home, tmp_path)
 
 
+def test_a_busy_machine_is_walked_in_one_process(home, monkeypatch, tmp_path):
+    if not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("needs two CPUs to choose from")
+    monkeypatch.setattr(scan_module, "_cgroup_cpu_quota", lambda: None)
+    monkeypatch.setattr(scan_module, "PARALLEL_AFTER", 0)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert scan_module._available_cpus() >= 2
+
+    # As many runnable tasks as CPUs: a worker would only share the same CPU time.
+    cpus = len(os.sched_getaffinity(0))
+    monkeypatch.setattr(os, "getloadavg", lambda: (float(cpus), 0.0, 0.0))
+
+    def no_fork():
+        raise AssertionError("a busy machine must be walked without forking")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert_matches_du(scan(str(home)), home, tmp_path)
+
+
 def test_a_full_hard_link_table_means_one_more_walk(home, monkeypatch, tmp_path):
     monkeypatch.setattr(scan_module, "_available_cpus", lambda: 2)
     monkeypatch.setattr(scan_module, "PARALLEL_AFTER", 0)
