@@ -502,7 +502,7 @@ def main() -> int:
         ) + " on it"
         print(
             f"  {case.label:<{width}}  median {ep50 / ref50:.2f}, p90 {ep90 / ref90:.2f}"
-            f"  (goal <= 1.2; {entries}; endpoint {ms(ep50)}, p90 {ms(ep90)}; "
+            f"  (goal <= 1.1; {entries}; endpoint {ms(ep50)}, p90 {ms(ep90)}; "
             f"boto3 {ms(ref50)}, p90 {ms(ref90)})"
         )
     print(

@@ -62,6 +62,8 @@ WORKER_TIMEOUT = 600
 # fork() copies the page tables and exit() tears them down, about 7 ms per 100 MiB of
 # resident memory here; past this a server is better off walking alone.
 MAX_FORK_RSS = 1 << 30
+# Load average per CPU past which the walk stays in one process (see _available_cpus).
+BUSY_LOAD_PER_CPU = 2
 
 # Parent of a subtree handed to a forked worker: its totals go back to the process that
 # holds the folders above it, so the walk stops folding there.
@@ -600,12 +602,12 @@ def _available_cpus() -> int:
     quota = _cgroup_cpu_quota()
     if quota is not None:
         cpus = min(cpus, max(1, int(quota)))
-    # With as many runnable tasks as CPUs (the last minute's load average), no CPU is idle:
-    # the scheduler then shares out CPU time by process group (a container, a session), so
-    # forked workers split the same share between them and add the cost of the fork. On the
-    # 2-CPU machine of bench_usage.py at a load of 17 to 27, two processes took 1.2 to 1.3
-    # times as long as one.
-    if os.getloadavg()[0] >= cpus:
+    # On a machine that runs far more than it has CPUs for (the last minute's load average),
+    # the scheduler shares out CPU time by process group (a container, a session), so forked
+    # workers split one share between them and add the fork. On the 2-CPU machine of
+    # bench_usage.py two processes took 1.2 to 1.3 times as long as one at loads of 14 to 27,
+    # and 0.6 times at a load of 2; the threshold lies in between, unmeasured.
+    if os.getloadavg()[0] >= BUSY_LOAD_PER_CPU * cpus:
         return 1
     return max(1, min(cpus, MAX_WORKERS))
 

@@ -573,9 +573,9 @@ def test_a_busy_machine_is_walked_in_one_process(home, monkeypatch, tmp_path):
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert scan_module._available_cpus() >= 2
 
-    # As many runnable tasks as CPUs: a worker would only share the same CPU time.
-    cpus = len(os.sched_getaffinity(0))
-    monkeypatch.setattr(os, "getloadavg", lambda: (float(cpus), 0.0, 0.0))
+    # Far more runnable tasks than CPUs: a worker would only share the same CPU time.
+    busy = scan_module.BUSY_LOAD_PER_CPU * len(os.sched_getaffinity(0))
+    monkeypatch.setattr(os, "getloadavg", lambda: (float(busy), 0.0, 0.0))
 
     def no_fork():
         raise AssertionError("a busy machine must be walked without forking")
