@@ -7,8 +7,11 @@ ratio of the medians. Exits non-zero when the totals differ.
 
 ``scan()`` runs inside the Jupyter server, and forking a process costs in proportion to its
 resident memory, so by default this process first grows to about the size of a JupyterLab
-server (``--rss``). The ratio is printed for ``scan()`` as the server calls it, and for a
-walk kept to one process, for comparison.
+server (``--rss``). The ratio is printed for ``scan()`` as the server calls it (forked workers
+unless the load average says no CPU is idle), for a walk kept to one process, for two
+processes whatever the load, and for the first two with the pure-Python loop instead of the compiled one
+(``_walker.c``), each as wall time and as CPU time (this process's and its children's, user
+and system), which on a shared machine depends less on what else runs.
 
     python bench/bench_usage.py [--dir /tmp/datalake-bench-usage] [--keep] [--runs 5]
 """
@@ -20,6 +23,7 @@ import json
 import mmap
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -28,6 +32,7 @@ import time
 from pathlib import Path
 
 from jupyterlab_datalake.home import scan as scan_module
+from jupyterlab_datalake.home import walker
 from jupyterlab_datalake.home.scan import scan
 
 SPEC = {"version": 1, "top": 10, "per_top": 100, "files_per_dir": 100, "seed": 20240}
@@ -90,17 +95,26 @@ def du_total(tree: Path, *extra: str) -> int:
     return int(out.split()[0])
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
+def cpu_seconds() -> float:
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(fn) -> tuple[float, float]:
+    """Wall and CPU seconds; forked workers and du are reaped children, so they count."""
+    cpu, start = cpu_seconds(), time.perf_counter()
     fn()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, cpu_seconds() - cpu
 
 
-def one_process(tree: Path):
+def one_process(tree: Path, native: bool | None = None):
     saved = scan_module._available_cpus
     scan_module._available_cpus = lambda: 1
     try:
-        return scan(str(tree))
+        return scan(str(tree), native=native)
     finally:
         scan_module._available_cpus = saved
 
@@ -127,34 +141,48 @@ def main() -> int:
 
     # Warm the cache with one run of each; the timed runs alternate so that any drift in
     # the machine's load hits all alike.
-    result = scan(str(tree))
-    single = one_process(tree)
+    compiled = walker.library() is not None
+    kinds = {
+        "du": lambda: du_total(tree),
+        "scan": lambda: scan(str(tree)),
+        "one process": lambda: one_process(tree),
+        # What scan() does on an idle machine; on a busy one it walks in one process.
+        "2 workers": lambda: scan(str(tree), processes=2),
+    }
+    if compiled:
+        kinds["python loop"] = lambda: scan(str(tree), native=False)
+        kinds["python, one"] = lambda: one_process(tree, native=False)
+    results = [fn() for name, fn in kinds.items() if name != "du"]
+    result = results[0]
     du_used = du_total(tree)
     du_apparent = du_total(tree, "--apparent-size")
     du_inodes = du_total(tree, "--inodes")
-    times: dict[str, list[float]] = {"du": [], "scan": [], "one process": []}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in kinds}
     for _ in range(args.runs):
-        times["du"].append(timed(lambda: du_total(tree)))
-        times["scan"].append(timed(lambda: scan(str(tree))))
-        times["one process"].append(timed(lambda: one_process(tree)))
-    medians = {name: statistics.median(values) for name, values in times.items()}
+        for name, fn in kinds.items():
+            times[name].append(timed(fn))
+    wall = {name: statistics.median(t[0] for t in values) for name, values in times.items()}
+    cpu = {name: statistics.median(t[1] for t in values) for name, values in times.items()}
 
     same = all(
-        (r.used, r.apparent, r.files + r.dirs) == (du_used, du_apparent, du_inodes)
-        for r in (result, single)
+        (r.used, r.apparent, r.files + r.dirs) == (du_used, du_apparent, du_inodes) for r in results
     )
     print(f"tree: {tree} ({result.files:,} files, {result.dirs:,} folders)")
     print(f"used      scan {result.used:>15,}  du {du_used:>15,}  {'equal' if same else 'DIFFER'}")
     print(f"apparent  scan {result.apparent:>15,}  du {du_apparent:>15,}")
     print(f"inodes    scan {result.files + result.dirs:>15,}  du {du_inodes:>15,}")
     print(
-        f"median of {args.runs} warm runs on {os.cpu_count()} CPUs, "
-        f"from a process of {args.rss} MiB + Python:"
+        f"median of {args.runs} warm runs on {os.cpu_count()} CPUs (load {os.getloadavg()[0]:.1f}),"
+        f" from a process of {args.rss} MiB + Python; compiled walker: "
+        f"{'yes' if compiled else 'no, pure-Python loop'}"
     )
-    for name in ("scan", "one process"):
+    for name in kinds:
+        if name == "du":
+            continue
         print(
-            f"  {name:<12} {medians[name] * 1000:7.1f} ms vs du {medians['du'] * 1000:7.1f} ms:"
-            f" ratio {name}/du = {medians[name] / medians['du']:.2f}"
+            f"  {name:<12} wall {wall[name] * 1000:7.1f} ms vs du {wall['du'] * 1000:7.1f} ms:"
+            f" ratio {wall[name] / wall['du']:.2f};  CPU {cpu[name] * 1000:6.1f} ms vs du"
+            f" {cpu['du'] * 1000:6.1f} ms: ratio {cpu[name] / cpu['du']:.2f}"
         )
     del ballast
     if not same:

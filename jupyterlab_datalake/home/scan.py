@@ -13,11 +13,14 @@ The figures match GNU du (coreutils 9.1) on Linux:
 - ``apparent`` is ``st_size`` summed over the same entries, folders included, which is what
   coreutils 9.1 ``du --apparent-size`` prints (later versions leave folders out).
 
-Speed: the Python work per entry (building the stat result) costs about as much as the
-``lstat`` itself, so one process takes about twice as long as du. Threads do not help (the
-GIL is handed over on every ``lstat``, which makes it slower), so on Linux with more than one
-CPU a large tree is split between forked processes that share the hard-link set through
-shared memory. Any failure there falls back to one process.
+Speed: in Python, building each entry's stat result costs about as much as the ``lstat``
+itself, so a pure-Python walk takes about twice as long as du in one process. Where the wheel
+was built with a C compiler, each folder is listed by ``_walker.c`` (walker.py), which hands
+back sums and only the entries Python must see (folders, hard-linked files, files large enough
+for the top list); without it the same loop runs in Python and gives the same figures.
+Threads do not help (the GIL is handed over on every ``lstat``), so on Linux with more than one
+CPU a large tree is split between forked processes that share the hard-link set through shared
+memory. Any failure there falls back to one process.
 
 :func:`scan` blocks; the server runs it in a thread.
 """
@@ -44,6 +47,7 @@ from dataclasses import dataclass
 # O_NOFOLLOW: a folder swapped for a symlink between listing and opening must not lead the
 # walk out of the tree.
 from ..safefs import DIR_FLAGS as _DIR_FLAGS
+from . import walker as _walker
 
 MAX_UNREADABLE = 100
 # Forking the server costs a few milliseconds; below this many entries one process is done
@@ -58,6 +62,8 @@ WORKER_TIMEOUT = 600
 # fork() copies the page tables and exit() tears them down, about 7 ms per 100 MiB of
 # resident memory here; past this a server is better off walking alone.
 MAX_FORK_RSS = 1 << 30
+# Load average per CPU past which the walk stays in one process (see _available_cpus).
+BUSY_LOAD_PER_CPU = 2
 
 # Parent of a subtree handed to a forked worker: its totals go back to the process that
 # holds the folders above it, so the walk stops folding there.
@@ -82,6 +88,13 @@ class Entry:
 
 
 @dataclass
+class Trash(Entry):
+    # What the user deleted: the entries directly in the trash's files/ folder. ``files``
+    # counts every file below the trash, the .trashinfo sidecar of each item included.
+    items: int = 0
+
+
+@dataclass
 class ScanResult:
     root: str  # absolute real path scanned
     used: int  # == du -sxB1 root
@@ -90,16 +103,23 @@ class ScanResult:
     dirs: int  # folders, the root included
     largest_dirs: list[Entry]  # by recursive allocated bytes, any depth, root excluded
     largest_files: list[Entry]  # by allocated bytes
-    trash: Entry  # totals of the trash folder; zeros if absent
+    trash: Trash  # totals of the trash folder; zeros if absent
     unreadable: list[str]  # folders not (fully) read, "." for the root; at most 100
     unreadable_count: int
     duration: float  # seconds
 
 
 def scan(
-    root: str, top: int = 10, trash: str = ".local/share/Trash", processes: int = 0
+    root: str,
+    top: int = 10,
+    trash: str = ".local/share/Trash",
+    processes: int = 0,
+    native: bool | None = None,
 ) -> ScanResult:
     """Walk ``root`` and count its usage; see the module docstring for what is counted.
+
+    ``native``: None lists folders with the compiled loop where it was built, False always
+    with the Python one, True requires the compiled one (RuntimeError without it).
 
     Raises OSError when ``root`` itself cannot be stat'ed, NotADirectoryError when it is not
     a folder. Everything below the root that goes wrong is counted like du counts it.
@@ -110,13 +130,16 @@ def scan(
     if root_st.st_mode & 0o170000 != 0o040000:
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), root)
     trash_rel = _normalize(trash)
+    lib = _walker.library() if native is not False else None
+    if native and lib is None:
+        raise RuntimeError(f"the compiled walker is not built ({_walker.LIBRARY})")
     # processes: 0 picks from the CPUs this process may use; 1 never forks.
     workers = _available_cpus() if processes <= 0 else min(processes, MAX_WORKERS)
     walk = None
     if workers > 1:
-        walk = _scan_parallel(root, root_st, top, trash_rel, workers)
+        walk = _scan_parallel(root, root_st, top, trash_rel, workers, lib)
     if walk is None:
-        walk = _Walk(root, root_st, top, trash_rel, _local_links(set()))
+        walk = _Walk(root, root_st, top, trash_rel, _local_links(set()), lib)
         walk.depth_first([walk.root_node])
     return walk.result(trash_rel, time.perf_counter() - start)
 
@@ -136,6 +159,7 @@ class _Walk:
         top: int,
         trash_rel: str,
         first_link: Callable[[int], bool],
+        lib: object | None = None,
     ) -> None:
         self.root = root
         self.dev = root_st.st_dev
@@ -154,6 +178,9 @@ class _Walk:
         self.dirs = 0
         self.entries = 0
         self.trash: tuple[int, int, int] | None = None
+        self.trash_files = os.path.normpath(os.path.join(root, trash_rel, "files"))
+        self.trash_items: int | None = None
+        self.lister = _walker.Lister(lib) if lib is not None else None
 
     def depth_first(self, stack: list[list]) -> None:
         list_dir = self.list_dir
@@ -172,16 +199,8 @@ class _Walk:
         """Add a folder's files to its node; return nodes for its subfolders."""
         path = node[0]
         prefix_len = self.prefix_len
-        dev = self.dev
-        top = self.top
-        first_link = self.first_link
-        file_heap = self.file_heap
-        fmin = self.fmin
-        heappush = heapq.heappush
-        heapreplace = heapq.heapreplace
         subdirs: list[list] = []
-        add_subdir = subdirs.append
-        blocks = apparent = nfiles = 0
+        blocks = apparent = nfiles = listed = 0
         failed = False
         try:
             fd = os.open(path, _DIR_FLAGS)
@@ -194,49 +213,19 @@ class _Walk:
             # ELOOP: replaced by a symlink since its parent was listed, i.e. gone too.
             failed = fd < 0 and exc.errno != errno.ELOOP
         if fd >= 0:
-            # The loop runs once per entry: it only reads attributes and sums integers, and
-            # builds a path only for a file that makes it into the heap.
             try:
-                with os.scandir(fd) as it:
-                    for entry in it:
-                        try:
-                            st = entry.stat(follow_symlinks=False)
-                        except FileNotFoundError:
-                            continue
-                        except OSError:
-                            failed = True
-                            continue
-                        if st.st_dev != dev:
-                            continue
-                        if st.st_mode & 0o170000 == 0o040000:
-                            add_subdir(
-                                [path + "/" + entry.name, node, st.st_blocks, st.st_size, 0, 0]
-                            )
-                            continue
-                        if st.st_nlink > 1 and not first_link(st.st_ino):
-                            continue
-                        b = st.st_blocks
-                        blocks += b
-                        apparent += st.st_size
-                        nfiles += 1
-                        if b > fmin:
-                            item = (b, st.st_size, (path + "/" + entry.name)[prefix_len:])
-                            if len(file_heap) < top:
-                                heappush(file_heap, item)
-                                if len(file_heap) == top:
-                                    fmin = file_heap[0][0]
-                            else:
-                                heapreplace(file_heap, item)
-                                fmin = file_heap[0][0]
+                read = self._read_native if self.lister is not None else self._read
+                blocks, apparent, nfiles, listed, failed = read(fd, node, subdirs)
             except OSError:
                 failed = True
             finally:
                 os.close(fd)
-        self.fmin = fmin
         if failed:
             self.unreadable_count += 1
             if len(self.unreadable) < MAX_UNREADABLE:
                 self.unreadable.append(path[prefix_len:] or ".")
+        if path == self.trash_files:
+            self.trash_items = listed
         self.dirs += len(subdirs)
         self.entries += nfiles + len(subdirs)
         node[2] += blocks
@@ -244,6 +233,83 @@ class _Walk:
         node[4] += nfiles
         node[5] = len(subdirs)
         return subdirs
+
+    def _read(self, fd: int, node: list, subdirs: list[list]) -> tuple[int, int, int, int, bool]:
+        """The folder's entries in Python: sums of its files (blocks, apparent, count), the
+        entries listed, whether any failed; its subfolders go into ``subdirs``."""
+        path = node[0]
+        dev = self.dev
+        first_link = self.first_link
+        fmin = self.fmin
+        offer = self._offer
+        add_subdir = subdirs.append
+        blocks = apparent = nfiles = linked = 0
+        failed = False
+        # The loop runs once per entry: it only reads attributes and sums integers, and
+        # builds a path only for a file that may make it into the top list.
+        try:
+            with os.scandir(fd) as it:
+                for entry in it:
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except FileNotFoundError:
+                        continue
+                    except OSError:
+                        failed = True
+                        continue
+                    if st.st_dev != dev:
+                        continue
+                    if st.st_mode & 0o170000 == 0o040000:
+                        add_subdir([path + "/" + entry.name, node, st.st_blocks, st.st_size, 0, 0])
+                        continue
+                    if st.st_nlink > 1 and not first_link(st.st_ino):
+                        linked += 1
+                        continue
+                    b = st.st_blocks
+                    blocks += b
+                    apparent += st.st_size
+                    nfiles += 1
+                    if b >= fmin:
+                        fmin = offer(b, st.st_size, path, entry.name)
+        except OSError:
+            failed = True
+        return blocks, apparent, nfiles, nfiles + len(subdirs) + linked, failed
+
+    def _read_native(
+        self, fd: int, node: list, subdirs: list[list]
+    ) -> tuple[int, int, int, int, bool]:
+        """As :meth:`_read`, with the per-entry loop in C: Python sees only the records."""
+        path = node[0]
+        first_link = self.first_link
+        offer = self._offer
+        lister = self.lister
+        blocks, apparent, nfiles, listed, failed = lister.list(fd, self.dev, self.fmin)
+        for kind, b, size, ino, name in lister.records():
+            if kind == _walker.FOLDER:
+                subdirs.append([path + "/" + name, node, b, size, 0, 0])
+                continue
+            if kind == _walker.LINKED:
+                if not first_link(ino):
+                    continue
+                blocks += b
+                apparent += size
+                nfiles += 1
+            if b >= self.fmin:
+                offer(b, size, path, name)
+        return blocks, apparent, nfiles, listed, failed
+
+    def _offer(self, b: int, size: int, folder: str, name: str) -> float:
+        """Put a file in the top list if it ranks there (by blocks, then size, then path, so
+        that the list does not depend on the order of the walk); the new threshold."""
+        file_heap = self.file_heap
+        item = (b, size, (folder + "/" + name)[self.prefix_len :])
+        if len(file_heap) < self.top:
+            heapq.heappush(file_heap, item)
+        elif item > file_heap[0]:
+            heapq.heapreplace(file_heap, item)
+        if len(file_heap) == self.top:
+            self.fmin = file_heap[0][0]
+        return self.fmin
 
     def finish(self, node: list) -> None:
         """Fold a finished folder into its parent, and on up as far as they are finished."""
@@ -269,7 +335,7 @@ class _Walk:
 
     def merge(self, other: tuple) -> None:
         """Take in the figures a forked worker reported (see ``_run_worker``)."""
-        dirs, file_heap, dir_heap, unreadable, unreadable_count, trash = other
+        dirs, file_heap, dir_heap, unreadable, unreadable_count, trash, trash_items = other
         self.dirs += dirs
         for item in file_heap:
             self._keep(self.file_heap, tuple(item))
@@ -279,6 +345,8 @@ class _Walk:
         self.unreadable_count += unreadable_count
         if trash is not None:
             self.trash = tuple(trash)
+        if trash_items is not None:
+            self.trash_items = trash_items
 
     def _keep(self, heap: list, item: tuple) -> None:
         if len(heap) < self.top:
@@ -299,7 +367,7 @@ class _Walk:
             dirs=self.dirs + 1,
             largest_dirs=[Entry(rel, b * 512, a, n) for b, a, n, rel in dir_heap],
             largest_files=[Entry(rel, b * 512, a, 1) for b, a, rel in file_heap],
-            trash=Entry(trash_rel, blocks * 512, apparent, files),
+            trash=Trash(trash_rel, blocks * 512, apparent, files, self.trash_items or 0),
             unreadable=self.unreadable,
             unreadable_count=self.unreadable_count,
             duration=duration,
@@ -307,14 +375,14 @@ class _Walk:
 
 
 def _scan_parallel(
-    root: str, root_st: os.stat_result, top: int, trash_rel: str, workers: int
+    root: str, root_st: os.stat_result, top: int, trash_rel: str, workers: int, lib: object
 ) -> _Walk | None:
     """Walk breadth first until the tree proves big, then share the frontier with forks.
 
     Returns None when a worker failed, so that the caller walks again in one process.
     """
     seen: set[int] = set()
-    walk = _Walk(root, root_st, top, trash_rel, _local_links(seen))
+    walk = _Walk(root, root_st, top, trash_rel, _local_links(seen), lib)
     queue = deque([walk.root_node])
     # Breadth first, so that the frontier is many folders of a similar depth rather than
     # the few large siblings of a depth-first path.
@@ -421,7 +489,7 @@ def _run_worker(parent_walk: _Walk, units: list[list], shared: _SharedState, fd:
         walk.file_heap, walk.dir_heap, walk.unreadable = [], [], []
         walk.fmin = -1 if walk.top > 0 else float("inf")
         walk.unreadable_count = walk.dirs = walk.entries = 0
-        walk.trash = None
+        walk.trash = walk.trash_items = None
         done = []
         while True:
             i = shared.next_unit()
@@ -438,6 +506,7 @@ def _run_worker(parent_walk: _Walk, units: list[list], shared: _SharedState, fd:
             walk.unreadable,
             walk.unreadable_count,
             walk.trash,
+            walk.trash_items,
         )
         data = memoryview(marshal.dumps((done, figures)))
         while data:
@@ -522,7 +591,8 @@ def _local_links(seen: set[int]) -> Callable[[int], bool]:
 
 
 def _available_cpus() -> int:
-    """CPUs this process may use, counting a cgroup CPU quota (a Kubernetes limit)."""
+    """CPUs this process may use, counting a cgroup CPU quota (a Kubernetes limit), or 1
+    when the machine is busy already."""
     if not sys.platform.startswith("linux"):
         return 1
     try:
@@ -532,6 +602,13 @@ def _available_cpus() -> int:
     quota = _cgroup_cpu_quota()
     if quota is not None:
         cpus = min(cpus, max(1, int(quota)))
+    # On a machine that runs far more than it has CPUs for (the last minute's load average),
+    # the scheduler shares out CPU time by process group (a container, a session), so forked
+    # workers split one share between them and add the fork. On the 2-CPU machine of
+    # bench_usage.py two processes took 1.2 to 1.3 times as long as one at loads of 14 to 27,
+    # and 0.6 times at a load of 2; the threshold lies in between, unmeasured.
+    if os.getloadavg()[0] >= BUSY_LOAD_PER_CPU * cpus:
+        return 1
     return max(1, min(cpus, MAX_WORKERS))
 
 

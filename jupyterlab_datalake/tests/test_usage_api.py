@@ -60,6 +60,7 @@ async def test_usage_matches_du_and_the_quota(jp_fetch, home):
     assert usage["largest_files"][0]["path"] == "data/sales.csv"
     assert {"data", ".cache", ".local"} <= {d["path"] for d in usage["largest_dirs"]}
     assert usage["trash"]["files"] == 2  # the file and its .trashinfo
+    assert usage["trash"]["items"] == 1  # what the user deleted
     assert usage["trash"]["bytes"] >= 2 * MiB
 
 
@@ -106,6 +107,32 @@ async def test_refresh_rescans_what_changed_outside_jupyter(jp_fetch, home):
     refreshed = await get_usage(jp_fetch, refresh=True)
     assert refreshed["used"] == du(home)
     assert refreshed["scanned_at"] > before["scanned_at"]
+
+
+async def test_trash_counts_what_jupyterlab_deleted_as_items(
+    jp_fetch, jp_serverapp, home, monkeypatch
+):
+    from send2trash import plat_other
+
+    # JupyterLab's delete moves files to the XDG trash of the user whose home this is.
+    data_home = home / ".local" / "share"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(plat_other, "XDG_DATA_HOME", os.fsencode(data_home))
+    monkeypatch.setattr(plat_other, "HOMETRASH_B", os.fsencode(data_home / "Trash"))
+    monkeypatch.setattr(plat_other, "HOMETRASH", str(data_home / "Trash"))
+    assert jp_serverapp.contents_manager.delete_to_trash
+    empty = await jp_fetch("datalake", "trash", "empty", method="POST", body="")
+    assert json.loads(empty.body)["trash"]["items"] == 0
+    for name in ("a.csv", "b.csv"):
+        body = json.dumps({"type": "file", "format": "text", "content": "x" * 5000})
+        await jp_fetch("api", "contents", name, method="PUT", body=body)
+        await jp_fetch("api", "contents", name, method="DELETE")
+
+    usage = await get_usage(jp_fetch, refresh=True)
+
+    assert sorted(p.name for p in (data_home / "Trash" / "files").iterdir()) == ["a.csv", "b.csv"]
+    assert usage["trash"]["items"] == 2
+    assert usage["trash"]["files"] == 4  # each file and its .trashinfo
 
 
 async def test_emptying_the_trash_frees_its_space_and_nothing_else(jp_fetch, home):

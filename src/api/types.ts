@@ -115,6 +115,12 @@ export interface IUsageEntry {
   files: number;
 }
 
+/** The trash's totals; `files` includes the `.trashinfo` of each item. */
+export interface IUsageTrash extends IUsageEntry {
+  /** What the user deleted: the entries of the trash's `files/` folder. */
+  items?: number;
+}
+
 /** `GET /datalake/usage` */
 export interface IUsage {
   /** Absolute path of the persistent home. */
@@ -135,7 +141,7 @@ export interface IUsage {
   largest_dirs: IUsageEntry[];
   largest_files: IUsageEntry[];
   /** Where JupyterLab's delete puts files; still counted in home. */
-  trash: IUsageEntry;
+  trash: IUsageTrash;
   unreadable: string[];
   unreadable_count: number;
   /** Seconds since the epoch of the last full scan, and of the last update from a save. */

@@ -54,6 +54,15 @@ export function nullable(check: Check): Check {
   };
 }
 
+/** A field an older server may leave out. */
+export function optional(check: Check): Check {
+  return (value, where) => {
+    if (value !== undefined) {
+      check(value, where);
+    }
+  };
+}
+
 export function arrayOf(check: Check): Check {
   return (value, where) => {
     if (!Array.isArray(value)) {
@@ -116,7 +125,12 @@ export const usage = object({
   volume: object({ total: number, free: number }),
   largest_dirs: arrayOf(usageEntry),
   largest_files: arrayOf(usageEntry),
-  trash: usageEntry,
+  trash: object({
+    path: string,
+    bytes: number,
+    files: number,
+    items: optional(number)
+  }),
   scanned_at: number,
   refreshing: boolean,
   last_save_error: nullable(

@@ -1,7 +1,9 @@
 """The home-usage scan gives the figures of ``du -sxB1``, on trees with the awkward cases.
 
 Every total is checked against the real ``du`` on the same tree. The walk runs in one
-process or shares the tree with forked workers; the du comparisons run both ways.
+process or shares the tree with forked workers; the du comparisons run both ways. Every test
+runs twice: with the compiled per-folder loop (``_walker.c``, built afresh from the source for
+the session) and with the pure-Python one.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_datalake.home import scan as scan_module
-from jupyterlab_datalake.home.scan import Entry, ScanResult, scan
+from jupyterlab_datalake.home import walker, walker_build
+from jupyterlab_datalake.home.scan import Entry, ScanResult, Trash, scan
 
 KiB = 1024
 MiB = 1024**2
@@ -87,6 +90,26 @@ def write(path: Path, size: int, content: bytes = b"\x5a") -> Path:
 
 
 _fork = os.fork
+
+
+@pytest.fixture(scope="session")
+def compiled_walker(tmp_path_factory):
+    """The current _walker.c, compiled for this session (a library built for the wheel may
+    be older than the source); None without a C compiler."""
+    built = walker_build.build(str(tmp_path_factory.mktemp("walker") / walker_build.LIBRARY))
+    return walker.load(built) if built else None
+
+
+@pytest.fixture(autouse=True, params=["compiled loop", "python loop"])
+def loop(request, monkeypatch, compiled_walker) -> str:
+    """Which per-folder loop ``scan()`` uses when not told: every test runs with both."""
+    if request.param == "compiled loop":
+        if compiled_walker is None:
+            pytest.skip("no C compiler: only the Python loop is there to test")
+        monkeypatch.setattr(walker, "library", lambda: compiled_walker)
+    else:
+        monkeypatch.setattr(walker, "library", lambda: None)
+    return request.param
 
 
 class Mode:
@@ -269,7 +292,7 @@ def test_empty_root(tmp_path):
     assert (result.files, result.dirs) == (0, 1)
     assert result.largest_dirs == []
     assert result.largest_files == []
-    assert result.trash == Entry(".local/share/Trash", 0, 0, 0)
+    assert result.trash == Trash(".local/share/Trash", 0, 0, 0, 0)
     assert (result.unreadable, result.unreadable_count) == ([], 0)
     assert result.duration >= 0
 
@@ -331,17 +354,82 @@ def test_trash_totals(home, mode):
     result = scan(str(home))
 
     trash = home / ".local" / "share" / "Trash"
-    assert result.trash == Entry(".local/share/Trash", du(trash), apparent_of(trash), 2)
+    # One trashed file: its copy in files/ and its .trashinfo in info/.
+    assert result.trash == Trash(".local/share/Trash", du(trash), apparent_of(trash), 2, 1)
     # The trash is part of the home's usage all the same.
     assert result.used == du(home)
 
 
 def test_trash_elsewhere_or_absent(home):
     notebooks = home / "notebooks"
-    assert scan(str(home), trash="notebooks/").trash == Entry(
-        "notebooks", du(notebooks), apparent_of(notebooks), 2
+    assert scan(str(home), trash="notebooks/").trash == Trash(
+        "notebooks", du(notebooks), apparent_of(notebooks), 2, 0
     )
-    assert scan(str(home), trash=".Trash-1000").trash == Entry(".Trash-1000", 0, 0, 0)
+    assert scan(str(home), trash=".Trash-1000").trash == Trash(".Trash-1000", 0, 0, 0, 0)
+
+
+def test_trash_counts_the_items_deleted_not_their_sidecars(home, mode):
+    trash = home / ".local" / "share" / "Trash"
+    write(trash / "files" / "report.pdf", 30 * KiB)
+    write(trash / "info" / "report.pdf.trashinfo", 80)
+    write(trash / "files" / "old project" / "a.py", 1 * KiB)
+    write(trash / "files" / "old project" / "sub" / "b.py", 2 * KiB)
+    write(trash / "info" / "old project.trashinfo", 80)
+
+    result = scan(str(home))
+
+    # old.csv, report.pdf and a folder of two files were deleted: three items; the files are
+    # those four and a .trashinfo for each item.
+    assert result.trash.items == 3
+    assert result.trash.files == 7
+    assert result.trash.bytes == du(trash)
+
+
+def write_ties(root: Path) -> None:
+    """Files and folders of equal sizes, in many folders: which ones make the top lists must
+    not depend on the order in which the walk meets them."""
+    for i in range(12):
+        for j in range(6):
+            write(root / f"folder-{i:02d}" / f"same-{j}.bin", 64 * KiB)
+        write(root / f"folder-{i:02d}" / "small.txt", 100)
+
+
+def test_compiled_and_python_loops_give_the_same_result(home, tmp_path, loop, monkeypatch):
+    if loop != "compiled loop":
+        # Asked for by name, a compiled loop that is not there is an error, not a slow scan.
+        with pytest.raises(RuntimeError, match="compiled walker"):
+            scan(str(home), native=True)
+        return
+    ties = tmp_path / "ties"
+    write_ties(ties)
+    monkeypatch.setattr(scan_module, "PARALLEL_AFTER", 0)
+    monkeypatch.setattr(scan_module, "UNITS_PER_WORKER", 1)
+
+    # In one process both loops meet the entries in the same order, so even the folder that
+    # counts a hard-linked file (the first to meet it) is the same.
+    at_home = [scan(str(home), native=native, processes=1) for native in (True, False)]
+    # Forked workers meet the folders in any order, which must not change the top lists.
+    tied = [
+        scan(str(ties), top=5, native=native, processes=processes)
+        for native in (True, False)
+        for processes in (1, 3)
+    ]
+
+    for result in at_home + tied:
+        result.duration = 0.0
+    assert_matches_du(at_home[0], home, tmp_path)
+    assert at_home[0] == at_home[1]
+    assert_matches_du(tied[0], ties, tmp_path)
+    assert all(result == tied[0] for result in tied)
+    assert len({f.bytes for f in tied[0].largest_files}) == 1, "no tie was tested"
+    assert len({d.bytes for d in tied[0].largest_dirs}) == 1, "no tie was tested"
+
+
+def test_the_package_build_compiled_the_loop():
+    if walker_build.compiler() is None:
+        pytest.skip("no C compiler: the package was built with the Python loop only")
+    assert os.path.exists(walker.LIBRARY), "build the package first (scripts/setup.sh)"
+    walker.load(walker.LIBRARY)
 
 
 def test_root_through_a_symlink_is_reported_as_its_real_path(sized_tree, tmp_path):
@@ -392,7 +480,10 @@ def test_path_longer_than_path_max(tmp_path, mode):
     assert len(result.largest_files[0].path) > 4096
 
 
-def test_files_vanishing_during_the_scan_are_skipped(tmp_path, monkeypatch):
+def test_files_vanishing_during_the_scan_are_skipped(tmp_path, monkeypatch, loop):
+    # The race is staged between os.scandir and the lstat, which only the Python loop has.
+    if loop != "python loop":
+        pytest.skip("the compiled loop cannot be raced from Python")
     root = tmp_path / "busy"
     write(root / "stays.bin", 40 * KiB)
     write(root / "vanishes.bin", 80 * KiB)
@@ -472,6 +563,25 @@ def test_one_process_when_configured(home, monkeypatch, tmp_path):
 
     monkeypatch.setattr(os, "fork", no_fork)
     assert_matches_du(scan(str(home), processes=1), home, tmp_path)
+
+
+def test_a_busy_machine_is_walked_in_one_process(home, monkeypatch, tmp_path):
+    if not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("needs two CPUs to choose from")
+    monkeypatch.setattr(scan_module, "_cgroup_cpu_quota", lambda: None)
+    monkeypatch.setattr(scan_module, "PARALLEL_AFTER", 0)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert scan_module._available_cpus() >= 2
+
+    # Far more runnable tasks than CPUs: a worker would only share the same CPU time.
+    busy = scan_module.BUSY_LOAD_PER_CPU * len(os.sched_getaffinity(0))
+    monkeypatch.setattr(os, "getloadavg", lambda: (float(busy), 0.0, 0.0))
+
+    def no_fork():
+        raise AssertionError("a busy machine must be walked without forking")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert_matches_du(scan(str(home)), home, tmp_path)
 
 
 def test_a_full_hard_link_table_means_one_more_walk(home, monkeypatch, tmp_path):
