@@ -57,8 +57,6 @@ export function folderOf(area: IArea, prefix: string): string {
 export function registerLakeOps(options: ILakeOpsOptions): void {
   const { app, dataLake, trans } = options;
   const { api, transfers, lake } = dataLake;
-  const areaOf = (id: unknown): IArea | null =>
-    dataLake.status.status?.areas?.find(a => a.id === id) ?? null;
   const failed = (what: string, error: unknown) =>
     Notification.error(
       trans.__('%1: %2', what, (error as Error).message ?? String(error))
@@ -312,9 +310,21 @@ export function registerLakeOps(options: ILakeOpsOptions): void {
     }
   };
 
-  /** The area a command names, or a notification saying there is none. */
-  const withArea = (id: unknown): IArea | null => {
-    const area = areaOf(id);
+  /**
+   * The area a command names, or a notification saying there is none. The status is asked
+   * for when none came yet: a command may run before any panel polled it.
+   */
+  const withArea = async (id: unknown): Promise<IArea | null> => {
+    let areas = dataLake.status.status?.areas;
+    if (!areas) {
+      try {
+        areas = (await dataLake.status.check()).areas;
+      } catch (error) {
+        failed(trans.__('The data lake cannot be used'), error);
+        return null;
+      }
+    }
+    const area = areas?.find(a => a.id === id) ?? null;
     if (!area) {
       Notification.error(
         trans.__('There is no data lake area %1.', String(id))
@@ -343,8 +353,8 @@ export function registerLakeOps(options: ILakeOpsOptions): void {
 
   app.commands.addCommand(CommandIDs.lakeRename, {
     label: trans.__('Rename…'),
-    execute: args => {
-      const area = withArea(args['area']);
+    execute: async args => {
+      const area = await withArea(args['area']);
       return area && text(args['key'])
         ? rename(area, text(args['key']))
         : undefined;
@@ -358,8 +368,8 @@ export function registerLakeOps(options: ILakeOpsOptions): void {
     app.commands.addCommand(id, {
       label,
       isEnabled: args => keysOf(args).length > 0,
-      execute: args => {
-        const area = withArea(args['area']);
+      execute: async args => {
+        const area = await withArea(args['area']);
         return area ? copyOrMove(operation, area, keysOf(args)) : undefined;
       },
       describedBy: schema({ area: AREA, keys: KEYS }, ['area', 'keys'])
@@ -367,8 +377,8 @@ export function registerLakeOps(options: ILakeOpsOptions): void {
   }
   app.commands.addCommand(CommandIDs.lakeNewFolder, {
     label: trans.__('New Folder…'),
-    execute: args => {
-      const area = withArea(args['area']);
+    execute: async args => {
+      const area = await withArea(args['area']);
       return area ? newFolder(area, text(args['prefix'])) : undefined;
     },
     describedBy: schema(
@@ -384,8 +394,8 @@ export function registerLakeOps(options: ILakeOpsOptions): void {
   });
   app.commands.addCommand(CommandIDs.lakeShareLink, {
     label: trans.__('Copy Share Link…'),
-    execute: args => {
-      const area = withArea(args['area']);
+    execute: async args => {
+      const area = await withArea(args['area']);
       return area && text(args['key'])
         ? share(area, text(args['key']))
         : undefined;
