@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from jupyterlab_datalake.lake import multipart as multipart_module
+from jupyterlab_datalake.tests import test_lake_browser as browser_tests
 from jupyterlab_datalake.tests.test_areas import AREAS, stranger_bucket  # noqa: F401
 from jupyterlab_datalake.tests.test_lake_browser import call, put, wait_done
 from jupyterlab_datalake.tests.test_transfers import keys_under, open_uploads, read_object
@@ -23,9 +24,7 @@ from jupyterlab_datalake.transfers.copy import Copier
 MiB = 1024**2
 
 
-@pytest.fixture
-def home(jp_root_dir):
-    return jp_root_dir
+home = browser_tests.home
 
 
 @pytest.fixture

@@ -3,22 +3,9 @@ import * as React from 'react';
 
 import { NameDialog, nameProblem } from '../../dialogs/NameDialog';
 import { ShareDialog } from '../../dialogs/ShareDialog';
-import { show } from '../fixtures/render';
+import { show, typeInto } from '../fixtures/render';
 
 const trans = nullTranslator.load('jupyterlab_datalake');
-
-async function type(widget: { node: HTMLElement }, text: string) {
-  const input = widget.node.querySelector(
-    'input[type="text"]'
-  ) as HTMLInputElement;
-  await React.act(() => {
-    Object.getOwnPropertyDescriptor(
-      HTMLInputElement.prototype,
-      'value'
-    )!.set!.call(input, text);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-}
 
 describe('nameProblem', () => {
   it.each([
@@ -61,9 +48,9 @@ describe('NameDialog', () => {
     widget = new NameDialog({ trans, label: 'Folder name' });
     await show(widget);
     expect(widget.node.textContent).not.toContain('A name is needed');
-    await type(widget, 'a/b');
+    await typeInto(widget, 'a/b');
     expect(widget.node.textContent).toContain('cannot hold "/"');
-    await type(widget, ' results ');
+    await typeInto(widget, ' results ');
     expect(widget.node.textContent).not.toContain('cannot hold');
     expect(widget.getValue()).toEqual({ name: 'results' });
   });
