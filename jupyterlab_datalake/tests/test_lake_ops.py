@@ -14,9 +14,11 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
+from jupyterlab_datalake.config import ConfigError, DataLake
 from jupyterlab_datalake.lake import multipart as multipart_module
 from jupyterlab_datalake.tests import test_lake_browser as browser_tests
 from jupyterlab_datalake.tests.test_areas import AREAS, stranger_bucket  # noqa: F401
+from jupyterlab_datalake.tests.test_authorization import ReadOnly, refused
 from jupyterlab_datalake.tests.test_lake_browser import call, put, wait_done
 from jupyterlab_datalake.tests.test_transfers import keys_under, open_uploads, read_object
 from jupyterlab_datalake.transfers.copy import Copier
@@ -35,6 +37,20 @@ def datalake_overrides(home, request):
     if extra.pop("public", False):
         extra["public_endpoint_url"] = request.getfixturevalue("public_endpoint")
     return {"home_dir": str(home), "watched_paths": [str(home / "none")], **extra}
+
+
+@pytest.fixture
+def authorizer(request):
+    """None: jupyter_server's own; a test may parametrize a stricter one."""
+    return getattr(request, "param", None)
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config, authorizer):
+    if authorizer is None:
+        return jp_server_config
+    app = {**jp_server_config["ServerApp"], "authorizer_class": authorizer}
+    return {**jp_server_config, "ServerApp": app}
 
 
 def meta_of(s3_client, key: str) -> dict:
@@ -365,3 +381,37 @@ async def test_a_public_endpoint_is_what_the_link_is_signed_for(
     assert link["inside_cluster_only"] is False
     assert link["url"].startswith(public_endpoint + "/datalake/shared/")
     assert requests.get(link["url"], timeout=30).content == data
+
+
+# ----- who may -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("authorizer", [ReadOnly], indirect=True)
+async def test_read_only_users_may_share_but_not_change_anything(jp_fetch, folder, s3_client):
+    key = f"shared/{folder}/a.csv"
+    put(s3_client, key, b"a", uploader="tester")
+    for path, body in [
+        (("objects", "folder"), {"area": "shared", "prefix": folder, "name": "n"}),
+        (("objects", "copy"), {"operation": "copy", "area": "shared", "keys": [key], "name": "b"}),
+        (("objects", "copy"), {"operation": "move", "area": "shared", "keys": [key], "name": "b"}),
+    ]:
+        code, reply = await call(jp_fetch, *path, method="POST", body=body)
+        assert refused(code, reply), (path, body, reply)
+    assert keys_under(s3_client, f"shared/{folder}/") == [key]
+    # A link gives away only what the user may read.
+    code, link = await share(jp_fetch, key)
+    assert code == 200, link
+    assert requests.get(link["url"], timeout=30).content == b"a"
+
+
+def test_the_public_endpoint_comes_from_the_environment_and_is_checked(monkeypatch):
+    monkeypatch.setenv("DATALAKE_PUBLIC_ENDPOINT_URL", "https://s3.example.org/")
+    assert DataLake().resolve().public_endpoint_url == "https://s3.example.org"
+    assert DataLake(public_endpoint_url="http://s3.local:9000").resolve().public_endpoint_url == (
+        "http://s3.local:9000"
+    )
+    monkeypatch.setenv("DATALAKE_PUBLIC_ENDPOINT_URL", "s3.example.org")
+    with pytest.raises(ConfigError, match="DATALAKE_PUBLIC_ENDPOINT_URL"):
+        DataLake().resolve()
+    monkeypatch.delenv("DATALAKE_PUBLIC_ENDPOINT_URL")
+    assert DataLake().resolve().public_endpoint_url is None
