@@ -15,7 +15,7 @@ objects (`shared/`) they can delete their copies.
 
 from __future__ import annotations
 
-from ..errors import LakeError
+from ..errors import LakeError, Refused
 from ..lake import areas, multipart
 from ..lake.objects import Objects
 from .host import TransferHost
@@ -100,9 +100,13 @@ class Copier:
         sources it copied, exactly those keys."""
         if transfer.direction != "move":
             return "done", None
-        area = areas.find(self.settings, transfer.source_area)
         copied = [i.source for i in transfer.items if i.state == "done"]
-        failed = self.objects.remove(area, copied)
+        try:
+            area = areas.find(self.settings, transfer.source_area)
+            failed = self.objects.remove(area, copied)
+        except (LakeError, Refused) as err:
+            reason = err.connection.message if isinstance(err, LakeError) else str(err)
+            return "failed", f"Everything was copied, but the sources were not deleted: {reason}"
         if not failed:
             return "done", None
         first = failed[0]

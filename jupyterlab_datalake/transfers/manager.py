@@ -321,22 +321,9 @@ class TransferManager:
                 item.state, item.message = "failed", f"{item.source}: unexpected error: {err}"
                 self.finish(transfer, "failed", item.message)
                 return
-        if transfer.direction in COPIES:
-            self._finish_copy(transfer)
-            return
-        self.finish(transfer, "done", None)
-
-    def _finish_copy(self, transfer: Transfer) -> None:
-        """A move deletes its sources once all are copied; what stops that is its end."""
-        try:
-            self.finish(transfer, *self.copies.finish(transfer))
-        except (LakeError, Refused) as err:
-            message = err.connection.message if isinstance(err, LakeError) else str(err)
-            self.finish(
-                transfer,
-                "failed",
-                f"Everything was copied, but the sources could not be deleted: {message}",
-            )
+        # A move deletes its sources once all are copied; what stops that is its end.
+        end = self.copies.finish(transfer) if transfer.direction in COPIES else ("done", None)
+        self.finish(transfer, *end)
 
     # ----- the steps every upload into the lake shares (TransferHost) ------------------------
     # Browser uploads reach the Uploader's steps through the manager, their host.
