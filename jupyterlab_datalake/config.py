@@ -241,6 +241,7 @@ class Settings:
     transfer_concurrency: int = 4
     transfer_bandwidth: int | None = None
     state_dir: str = ""
+    public_endpoint_url: str | None = None
 
     @property
     def endpoint_host(self) -> str | None:
@@ -392,6 +393,14 @@ class DataLake(Configurable):
         help="Folder where the list of transfers is kept, so that it survives a restart. "
         "Default: ~/.local/share/jupyterlab-datalake in home.",
     )
+    public_endpoint_url = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="The S3 endpoint as seen from outside the cluster, such as https://s3.example.org: "
+        "share links are signed for it. Unset, they are signed for endpoint_url and work only "
+        "inside the cluster. Default: $DATALAKE_PUBLIC_ENDPOINT_URL.",
+    )
     connect_timeout = Integer(
         5, config=True, help="Seconds to wait for the S3 endpoint before calling it unreachable."
     )
@@ -445,6 +454,10 @@ class DataLake(Configurable):
     def _areas_default(self) -> str | None:
         return _env("DATALAKE_AREAS")
 
+    @default("public_endpoint_url")
+    def _public_endpoint_default(self) -> str | None:
+        return _env("DATALAKE_PUBLIC_ENDPOINT_URL")
+
     @default("home_quota")
     def _quota_default(self) -> str | None:
         return _env("DATALAKE_HOME_QUOTA")
@@ -468,6 +481,9 @@ class DataLake(Configurable):
             )
             return Settings(
                 endpoint_url=_checked("endpoint_url", validate_endpoint, self.endpoint_url),
+                public_endpoint_url=_checked(
+                    "public_endpoint_url", validate_endpoint, self.public_endpoint_url
+                ),
                 access_key_id=self.access_key_id,
                 secret_access_key=self.secret_access_key,
                 session_token=self.session_token,
@@ -500,6 +516,7 @@ class DataLake(Configurable):
 
 _ENV_NAMES = {
     "endpoint_url": "AWS_ENDPOINT_URL_S3",
+    "public_endpoint_url": "DATALAKE_PUBLIC_ENDPOINT_URL",
     "home_quota": "DATALAKE_HOME_QUOTA",
     "bucket": "DATALAKE_BUCKET",
     "areas": "DATALAKE_AREAS",

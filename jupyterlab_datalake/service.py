@@ -24,6 +24,7 @@ from .lake import areas
 from .lake.client import Lake, invalid_config
 from .lake.objects import Objects
 from .lake.probe import Prober
+from .lake.share import Sharer
 from .persistence.mounts import Classification, classify, read_mounts
 from .persistence.packages import packages_installed_since
 from .persistence.rescue import rescue
@@ -75,6 +76,7 @@ class DataLakeService:
             else None
         )
         self.objects = Objects(settings, self.lake) if configured else None
+        self.sharer = Sharer(settings, self.lake) if configured else None
 
     @classmethod
     def from_config(cls, config, log, contents_root: str | None = None) -> DataLakeService:
@@ -230,6 +232,30 @@ class DataLakeService:
         if self.objects is None:
             raise self._not_configured()
         return self.objects
+
+    def require_sharer(self) -> Sharer:
+        if self.sharer is None:
+            raise self._not_configured()
+        return self.sharer
+
+    async def plan_copy(self, body: dict[str, Any], user: str) -> Transfer:
+        """Plan a copy or move inside the lake (lake_ops handler's body); starts nothing."""
+        manager = self.require_transfers()
+        destination = body.get("destination_area", body.get("area"))
+        if self.prober is not None:
+            self.prober.require_write(areas.find(self.settings, destination))
+        return await self.in_lake_thread(
+            manager.copy_planner.plan,
+            body.get("operation"),
+            body.get("area"),
+            body.get("keys"),
+            destination,
+            body.get("prefix", ""),
+            body.get("name"),
+            body.get("conflict", "ask"),
+            user,
+            body.get("undeletable", "refuse"),
+        )
 
     async def plan_transfer(
         self, direction: str, sources: list[str], area: str, where: str, conflict: str

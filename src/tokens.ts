@@ -78,6 +78,16 @@ export namespace CommandIDs {
   export const refreshStatus = 'datalake:refresh-status';
   export const refreshUsage = 'datalake:refresh-usage';
   export const sendToLake = 'datalake:send-to-lake';
+  /** {area, key}: rename an object or folder (a move within its folder). */
+  export const lakeRename = 'datalake:lake-rename';
+  /** {area, keys}: copy objects and folders; asks for the destination area and folder. */
+  export const lakeCopy = 'datalake:lake-copy';
+  /** {area, keys}: move objects and folders; asks for the destination area and folder. */
+  export const lakeMove = 'datalake:lake-move';
+  /** {area, prefix}: a new folder in the folder `prefix` of the area. */
+  export const lakeNewFolder = 'datalake:lake-new-folder';
+  /** {area, key}: copy a presigned link to the object, asking its lifetime. */
+  export const lakeShareLink = 'datalake:lake-share-link';
 }
 
 /** The plugin that reads the settings: schema/plugin.json is keyed by this id. */

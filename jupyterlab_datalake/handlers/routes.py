@@ -7,6 +7,7 @@ from jupyter_server.utils import url_path_join
 
 from .at_risk import AtRiskHandler, ClassifyHandler, RescueHandler
 from .home import SpaceHandler, TrashEmptyHandler, UsageHandler
+from .lake_ops import CopyHandler, FolderHandler, ShareHandler
 from .objects import (
     ObjectDownloadHandler,
     ObjectsDeleteHandler,
@@ -42,5 +43,8 @@ def setup_handlers(web_app) -> None:
             (url_path_join(base, "objects", "info"), ObjectsInfoHandler),
             (url_path_join(base, "objects", "delete"), ObjectsDeleteHandler),
             (url_path_join(base, "objects", "download"), ObjectDownloadHandler),
+            (url_path_join(base, "objects", "folder"), FolderHandler),
+            (url_path_join(base, "objects", "copy"), CopyHandler),
+            (url_path_join(base, "objects", "share"), ShareHandler),
         ],
     )

@@ -25,6 +25,8 @@ def transfer_rights(direction: object) -> list[tuple[str, str]]:
     lake, a download writes home."""
     if direction == "download":
         return [("write", HOME_RESOURCE)]
+    if direction in ("copy", "move"):  # inside the lake: home is not involved
+        return [("write", LAKE_RESOURCE)]
     return [("write", LAKE_RESOURCE), ("read", HOME_RESOURCE)]
 
 

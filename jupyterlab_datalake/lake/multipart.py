@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+from collections.abc import Callable
 from datetime import datetime, timezone
 from urllib.parse import quote
 
@@ -83,7 +84,27 @@ def replace_metadata(
     lake: Lake, bucket: str, key: str, meta: dict[str, str], content_type: str, size: int
 ) -> None:
     """Write ``meta`` onto an existing object by copying it onto itself, inside S3."""
-    source = {"Bucket": bucket, "Key": key}
+    copy(lake, {"Bucket": bucket, "Key": key}, bucket, key, meta, content_type, size)
+
+
+def copy(
+    lake: Lake,
+    source: dict[str, str],
+    bucket: str,
+    key: str,
+    meta: dict[str, str],
+    content_type: str,
+    size: int,
+    if_match: str | None = None,
+    opened: Callable[[str | None], None] | None = None,
+    copied: Callable[[int], None] | None = None,
+) -> None:
+    """Copy ``source`` ({"Bucket", "Key"}) to ``key`` of ``bucket`` inside S3 with ``meta``:
+    CopyObject up to COPY_LIMIT, a multipart copy part by part above. ``if_match`` (the
+    source's ETag) makes S3 refuse a source that changed meanwhile; ``opened`` hears the
+    multipart upload's id (then None once it is closed) so that it can be journaled, and
+    ``copied`` the bytes of each part, and may raise to stop: the upload is then aborted."""
+    condition = {"CopySourceIfMatch": if_match} if if_match else {}
     if size <= COPY_LIMIT:
         lake.translated(
             lake.client.copy_object,
@@ -93,12 +114,17 @@ def replace_metadata(
             Metadata=meta,
             MetadataDirective="REPLACE",
             ContentType=content_type,
+            **condition,
         )
+        if copied is not None:
+            copied(size)
         return
     # CopyObject stops at 5 GiB; a multipart copy rewrites larger objects part by part,
     # inside S3.
     client = lake.client
     upload = create(lake, bucket, key, meta, content_type)
+    if opened is not None:
+        opened(upload)
     try:
         part = part_size_for(size, COPY_PART)
         parts = []
@@ -112,8 +138,11 @@ def replace_metadata(
                 PartNumber=number,
                 CopySource=source,
                 CopySourceRange=f"bytes={offset}-{end}",
+                **condition,
             )
             parts.append({"PartNumber": number, "ETag": reply["CopyPartResult"]["ETag"]})
+            if copied is not None:
+                copied(end + 1 - offset)
         lake.translated(
             client.complete_multipart_upload,
             Bucket=bucket,
@@ -125,6 +154,9 @@ def replace_metadata(
         with contextlib.suppress(Exception):
             client.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload)
         raise
+    finally:
+        if opened is not None:
+            opened(None)
 
 
 def problems(

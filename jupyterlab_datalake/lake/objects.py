@@ -15,7 +15,7 @@ from ..config import Area, Settings
 from ..errors import LakeError, Refused
 from . import areas
 from .client import Lake
-from .keys import clean_prefix
+from .keys import check_key, check_name, clean_prefix
 
 PAGE_SIZE = 500
 MAX_PAGE_SIZE = 1000
@@ -190,7 +190,33 @@ class Objects:
             return
         yield from (o["Key"] for o in self.lake.objects_under(key, area.bucket))
 
-    def _check_own(self, area: Area, infos: list[dict[str, Any]]) -> None:
+    def check_deletable(self, area: Area, keys: list[str], user: str, outcome: str) -> None:
+        """403 unless ``user`` may delete each of these exact keys (a move deletes what it
+        moved); ``outcome`` says what was therefore not done."""
+        if area.delete == "none":
+            raise Refused(
+                403, f"Nothing can be deleted in {area.title} ({area.prefix}) from here; {outcome}"
+            )
+        if area.delete == "own":
+            with areas.acting(area, "read"):
+                self._check_own(area, self._infos(area, keys, user), outcome)
+
+    def remove(self, area: Area, keys: list[str]) -> list[dict[str, str]]:
+        """Delete exactly these keys, a folder's marker ("name/") as one key and never as the
+        folder: what was added under a folder since it was planned is not touched. The keys
+        that could not be deleted, with why."""
+        failed = []
+        with areas.acting(area, "delete"):
+            for start in range(0, len(keys), DELETE_BATCH):
+                errors = self._delete_batch(area, keys[start : start + DELETE_BATCH])
+                failed.extend(
+                    {"key": e["Key"], "message": e.get("Message") or e["Code"]} for e in errors
+                )
+        return failed
+
+    def _check_own(
+        self, area: Area, infos: list[dict[str, Any]], outcome: str = "Nothing was deleted."
+    ) -> None:
         others = [i for i in infos if not i.get("missing") and not i["can_delete"]]
         if others:
             first = others[0]
@@ -199,8 +225,39 @@ class Objects:
             raise Refused(
                 403,
                 f"{first['key']}{more} was uploaded by {who}; in {area.prefix} "
-                "you can delete only what you uploaded. Nothing was deleted.",
+                f"you can delete only what you uploaded. {outcome}",
             )
+
+    # ----- new folders ----------------------------------------------------------------------
+
+    def create_folder(self, area: str, prefix: str, name: object, user: str) -> dict[str, Any]:
+        """An empty folder: S3 has none, so it is the zero-byte marker "name/" that uploads
+        of empty folders write too, which the listing shows as a folder (a common prefix)."""
+        where = areas.find(self.settings, area)
+        areas.require_write(where)
+        if not isinstance(name, str) or not name.strip() or "/" in name:
+            raise Refused(400, "A folder name is needed, without '/'.")
+        name = name.strip()
+        if name in (".", ".."):
+            raise Refused(400, f"{name!r} cannot be a folder name; name the folder plainly.")
+        check_name(name, "The folder")
+        folder = clean_prefix(prefix)
+        key = where.prefix + (folder + "/" if folder else "") + name + "/"
+        check_key(key, name)
+        with areas.acting(where, "write"):
+            page = self.lake.translated(
+                self.lake.client.list_objects_v2, Bucket=where.bucket, Prefix=key, MaxKeys=1
+            )
+            if page.get("KeyCount"):
+                raise Refused(409, f"{key} exists already.")
+            self.lake.translated(
+                self.lake.client.put_object,
+                Bucket=where.bucket,
+                Key=key,
+                Body=b"",
+                Metadata={"uploader": user},
+            )
+        return {"area": where.id, "key": key, "prefix": key[len(where.prefix) : -1]}
 
     # ----- reading --------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 A transfer is planned on the request (sources checked, keys computed, clashes found), then run
 on a thread of its own while the event loop goes on serving. The manager is the queue and the
 run loop: it runs each item through its direction (upload.py, download.py; browser.py for
-files from the user's computer) and turns whatever stops it into the transfer's state. The
+files from the user's computer; copy.py for copies and moves inside the lake) and turns whatever stops it into the transfer's state. The
 directions see it only as their TransferHost (host.py), so none of them imports it back.
 
 The list of transfers is kept in a journal file in home, so that it survives a browser reload
@@ -27,8 +27,12 @@ from ..config import Settings
 from ..errors import LakeError, Refused
 from ..lake import areas, multipart
 from ..lake.client import Lake
+from ..lake.objects import Objects
 from .bandwidth import Bandwidth
 from .browser import BrowserUploads
+from .copy import DIRECTIONS as COPIES
+from .copy import Copier
+from .copy_planning import CopyPlanner
 from .download import Downloader
 from .journal import Journal
 from .planning import UploadPlanner
@@ -83,6 +87,9 @@ class TransferManager:
         )
         self.uploads = Uploader(self, self.planner.root_of, self._parts)
         self.browser = BrowserUploads(self)
+        objects = Objects(settings, lake)
+        self.copies = Copier(self, objects)
+        self.copy_planner = CopyPlanner(settings, lake, objects)
         self._load()
         # The pools' threads are joined when the interpreter exits: without this, stopping the
         # server would wait for a large upload to finish.
@@ -165,6 +172,7 @@ class TransferManager:
     def plan_json(self, transfer: Transfer) -> dict[str, Any]:
         public = transfer.public(items=True)
         return {
+            "direction": transfer.direction,
             "area": transfer.area,
             "prefix": transfer.prefix,
             "bucket": transfer.bucket,
@@ -279,6 +287,8 @@ class TransferManager:
                 item.state = "running"
                 if transfer.direction == "download":
                     self.downloads.run(transfer, item)
+                elif transfer.direction in COPIES:
+                    self.copies.run(transfer, item)
                 else:
                     self.uploads.run(transfer, item)
                 item.state = "done"
@@ -311,7 +321,9 @@ class TransferManager:
                 item.state, item.message = "failed", f"{item.source}: unexpected error: {err}"
                 self.finish(transfer, "failed", item.message)
                 return
-        self.finish(transfer, "done", None)
+        # A move deletes its sources once all are copied; what stops that is its end.
+        end = self.copies.finish(transfer) if transfer.direction in COPIES else ("done", None)
+        self.finish(transfer, *end)
 
     # ----- the steps every upload into the lake shares (TransferHost) ------------------------
     # Browser uploads reach the Uploader's steps through the manager, their host.

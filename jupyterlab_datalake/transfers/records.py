@@ -1,5 +1,6 @@
 """What a transfer is: its files, its state and its progress, as listed to the browser and
-kept in the journal. Uploads (manager.py, browser.py) and downloads (download.py) share it."""
+kept in the journal. Uploads (manager.py, browser.py), downloads (download.py) and copies
+and moves inside the lake (copy.py) share it."""
 
 from __future__ import annotations
 
@@ -79,13 +80,17 @@ class Transfer:
     origin: str = "home"
     # Who started it (the `uploader` recorded): with hub sharing, not always the owner.
     user: str = ""
+    # Copies and moves inside the lake (copy.py): the area and bucket the sources are read
+    # from; ``area`` and ``bucket`` are then the destination's.
+    source_area: str = ""
+    source_bucket: str = ""
     cancel: threading.Event = field(default_factory=threading.Event, repr=False)
     samples: collections.deque = field(default_factory=collections.deque, repr=False)
 
     @property
     def key(self) -> str:
         """The data lake end: the key or common prefix written, or the one key read."""
-        if self.direction == "upload":
+        if self.direction != "download":
             return self.destination
         return (
             self.sources[0] if len(self.sources) == 1 else self.sources[0].rsplit("/", 2)[0] + "/"
@@ -123,6 +128,8 @@ class Transfer:
             "destination": self.destination,
             "uri": self.uri,
         }
+        if self.source_area:
+            reply["source_area"] = self.source_area
         if items:
             reply["items"] = [i.public() for i in self.items]
         return reply
@@ -158,6 +165,8 @@ class Transfer:
                 "finished",
                 "origin",
                 "user",
+                "source_area",
+                "source_bucket",
             )
         }
         data["items"] = [asdict(i) for i in self.items]

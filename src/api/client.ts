@@ -16,7 +16,11 @@ import {
   ILakePage,
   IObjectInfo,
   IClassification,
+  ICopyRequest,
+  INewFolder,
+  IShareLink,
   IRescueResult,
+  ShareLifetime,
   ISpace,
   IStatus,
   ITransfer,
@@ -288,6 +292,52 @@ export class DataLakeAPI {
       'objects/delete',
       { method: 'POST', body: JSON.stringify({ area, keys }) },
       this._settings
+    );
+  }
+
+  /** A new, empty folder `name` in the folder `prefix` of an area. */
+  createFolder(area: Area, prefix: string, name: string): Promise<INewFolder> {
+    return requestAPI<INewFolder>(
+      'objects/folder',
+      { method: 'POST', body: JSON.stringify({ area, prefix, name }) },
+      this._settings,
+      shapes.newFolder
+    );
+  }
+
+  /** Where a copy or move would put each object and which clash; starts nothing. */
+  planCopy(request: ICopyRequest): Promise<ITransferPlan> {
+    return requestAPI<ITransferPlan>(
+      'objects/copy',
+      { method: 'POST', body: JSON.stringify({ ...request, dry_run: true }) },
+      this._settings
+    );
+  }
+
+  /**
+   * Start a copy or move inside the lake, a transfer like the others. With `conflict: 'ask'`
+   * and a clash, this fails with status 409; plan first to ask the user.
+   */
+  startCopy(request: ICopyRequest): Promise<ITransfer> {
+    return requestAPI<ITransfer>(
+      'objects/copy',
+      { method: 'POST', body: JSON.stringify({ ...request, dry_run: false }) },
+      this._settings,
+      shapes.transfer
+    );
+  }
+
+  /** A presigned link to one object, working for `lifetime` seconds. */
+  shareLink(
+    area: Area,
+    key: string,
+    lifetime: ShareLifetime
+  ): Promise<IShareLink> {
+    return requestAPI<IShareLink>(
+      'objects/share',
+      { method: 'POST', body: JSON.stringify({ area, key, lifetime }) },
+      this._settings,
+      shapes.shareLink
     );
   }
 

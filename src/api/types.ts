@@ -217,6 +217,9 @@ export type ConflictPolicy = 'ask' | 'overwrite' | 'rename' | 'skip';
 export type TransferState =
   'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
+/** Uploads and downloads go between home and the lake; copies and moves stay in the lake. */
+export type TransferDirection = 'upload' | 'download' | 'copy' | 'move';
+
 /** One file, or one empty folder's marker, of a transfer. */
 export interface ITransferItem {
   /** Uploads: the source's file browser path (absolute for places outside it). */
@@ -236,7 +239,10 @@ export interface ITransferItem {
 /** A transfer between home and the data lake, as `GET /datalake/transfers` lists it. */
 export interface ITransfer {
   id: string;
-  direction: 'upload' | 'download';
+  /** `copy` and `move` run inside the lake, from `source_area` into `area`. */
+  direction: TransferDirection;
+  /** Copies and moves: the area the sources are read from. */
+  source_area?: Area;
   /** Where an upload's file is read from: home, or the user's computer through the browser. */
   origin: 'home' | 'browser';
   area: Area;
@@ -291,6 +297,8 @@ export interface ITransferRequest {
 
 /** The reply to a dry run, and the `plan` of a 409 when `conflict` is `ask`. */
 export interface ITransferPlan {
+  /** What would run: a move whose sources may not be deleted is planned as a copy. */
+  direction?: TransferDirection;
   area: Area;
   prefix: string;
   bucket: string;
@@ -302,6 +310,54 @@ export interface ITransferPlan {
   files_total: number;
   destination: string;
   uri: string;
+}
+
+/**
+ * Body of `POST /datalake/objects/copy`: a copy or a move inside the lake, run as a transfer.
+ * A rename is a move within its folder with a `name`.
+ */
+export interface ICopyRequest {
+  operation: 'copy' | 'move';
+  /** The area of the keys. */
+  area: Area;
+  /** Full keys; those ending in "/" are folders, copied object by object. */
+  keys: string[];
+  /** Where to; the same area when omitted. */
+  destination_area?: Area;
+  /** The folder inside the destination area; "" for its top. */
+  prefix?: string;
+  /** With one key only: its new name. */
+  name?: string;
+  conflict?: ConflictPolicy;
+  /**
+   * A move whose sources the user may not delete: `refuse` (the default, a 403 saying why)
+   * or `copy` (copy them instead).
+   */
+  undeletable?: 'refuse' | 'copy';
+}
+
+/** The reply to `POST /datalake/objects/folder`. */
+export interface INewFolder {
+  area: Area;
+  /** The marker object's key, ending in "/". */
+  key: string;
+  /** The new folder inside its area, to open it. */
+  prefix: string;
+}
+
+/** How long a share link works, in seconds: 1 hour, 1 day, or 7 days (SigV4's longest). */
+export type ShareLifetime = 3600 | 86400 | 604800;
+
+/** The reply to `POST /datalake/objects/share`. */
+export interface IShareLink {
+  /** A presigned GET URL; it reads the object without credentials until it expires. */
+  url: string;
+  key: string;
+  lifetime: number;
+  /** Seconds since the epoch. */
+  expires: number;
+  /** Signed for the internal endpoint: it works only inside the cluster. */
+  inside_cluster_only: boolean;
 }
 
 /** A sub-folder of a data lake listing. */

@@ -141,7 +141,7 @@ export const usage = object({
 /** One transfer, as listed or as started. */
 export const transfer = object({
   id: string,
-  direction: oneOf('upload', 'download'),
+  direction: oneOf('upload', 'download', 'copy', 'move'),
   area: string,
   state: oneOf('queued', 'running', 'done', 'failed', 'cancelled'),
   sources: arrayOf(string),
@@ -172,6 +172,18 @@ export const lakePage = object({
     })
   ),
   next_cursor: nullable(string)
+});
+
+/** `POST /datalake/objects/folder` */
+export const newFolder = object({ area: string, key: string, prefix: string });
+
+/** `POST /datalake/objects/share`: the link the user copies, and where it works. */
+export const shareLink = object({
+  url: string,
+  key: string,
+  lifetime: number,
+  expires: number,
+  inside_cluster_only: boolean
 });
 
 /**

@@ -10,13 +10,14 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
+import { registerLakeOps } from '../commands/lakeOps';
 import { registerCommands } from '../commands/register';
 import { IDataLake, IStoragePanel } from '../tokens';
 
 export const commandsPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-datalake:commands',
   description:
-    'Commands: send files to the data lake, open the Storage panel, check the connection, rescan home.',
+    'Commands: send files to the data lake; rename, copy, move and share inside it; open the Storage panel, check the connection, rescan home.',
   autoStart: true,
   requires: [IDataLake, IStoragePanel],
   optional: [ICommandPalette, ITranslator, IFileBrowserFactory],
@@ -30,6 +31,12 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_datalake');
     registerCommands({ app, dataLake, panel, trans, browsers, palette });
+    registerLakeOps({
+      app,
+      dataLake,
+      trans,
+      showTransfers: () => panel.show('transfers')
+    });
     // A finished download shows in the file browser at once, not at its next poll.
     dataLake.transfers.finished.connect((_, transfer) => {
       if (transfer.direction === 'download' && transfer.state === 'done') {

@@ -5,7 +5,7 @@ import { IArea, ITransferPlan } from '../../api/types';
 import { DownloadDialog } from '../../dialogs/DownloadDialog';
 import { SendDialog } from '../../dialogs/SendDialog';
 import { DEFAULT_AREAS, FOUR_AREAS, RAW_REFUSED } from '../fixtures/areas';
-import { show, settle } from '../fixtures/render';
+import { show, settle, typeInto } from '../fixtures/render';
 
 const trans = nullTranslator.load('jupyterlab_datalake');
 
@@ -56,18 +56,7 @@ describe('SendDialog', () => {
       input => [input.value, input.parentElement?.textContent, input.checked]
     );
 
-  async function type(text: string) {
-    const input = widget.node.querySelector(
-      'input[type="text"]'
-    ) as HTMLInputElement;
-    await React.act(() => {
-      Object.getOwnPropertyDescriptor(
-        HTMLInputElement.prototype,
-        'value'
-      )!.set!.call(input, text);
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    });
-  }
+  const type = (text: string) => typeInto(widget, text);
 
   it('previews the first keys, the clashes first, and asks what to do with them', async () => {
     const keys = Array.from(
