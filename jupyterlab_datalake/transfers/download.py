@@ -354,10 +354,11 @@ class Downloader:
                     head["ETag"],
                     head["ContentLength"],
                     fd,
+                    hasher,
                     received,
                     stopped,
                 )
-                fetch.run(self._streams.submit, self.streams, hasher)
+                fetch.run(self._streams.submit, self.streams)
                 os.fsync(fd)
             finally:
                 os.close(fd)

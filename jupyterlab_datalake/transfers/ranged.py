@@ -46,6 +46,9 @@ RANGES_PER_STREAM = 4
 # Part sizes that tools use by default (boto3 and awscli 8 MiB, s3cmd 15, mc 16, s3a 64 ...),
 # preferred, in this order, when several whole-MiB part sizes give an ETag's part count.
 USUAL_PARTS = (8, 5, 16, 15, 64, 100, 128)
+# Parts up to this size are each fetched as one range, hashed by its stream; larger ones would
+# leave too few ranges to keep the streams busy.
+MAX_PART_RANGE = 64 * MiB
 _MD5 = re.compile(r"[0-9a-f]{32}")
 _MULTIPART = re.compile(r"([0-9a-f]{32})-([0-9]+)")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -153,24 +156,32 @@ def _mib(n: int) -> str:
 
 
 class Hasher:
-    """The check's digest, fed the file's bytes in order."""
+    """The check's digests. A whole-file digest is fed the file in order (``update``); so are
+    the parts of a multipart ETag when they are large, while smaller ones are each one range,
+    hashed by the stream that fetches it, so that the MD5s run in parallel."""
 
     def __init__(self, check: Check):
         self.check = check
         self.whole = {"sha256": hashlib.sha256, "md5": hashlib.md5}.get(check.kind, lambda: None)()
-        self.part_md5s: list[bytes] = []
+        self.by_range = check.kind == "parts" and check.part <= MAX_PART_RANGE
+        self.parts: dict[int, bytes] = {}  # part number from 0: its MD5
         self._part = hashlib.md5()
-        self._left = check.part  # bytes of the current part still to come
+        self._left = check.part  # bytes of the current part still to come, in order
 
     @property
-    def needed(self) -> bool:
-        return self.check.kind != "size"
+    def follows(self) -> bool:
+        """Whether the file is read back and hashed in order."""
+        return self.whole is not None or (self.check.kind == "parts" and not self.by_range)
+
+    def for_range(self, start: int) -> Any:
+        return hashlib.md5() if self.by_range else None
+
+    def range_done(self, start: int, digest: bytes) -> None:
+        self.parts[start // self.check.part] = digest
 
     def update(self, data: memoryview) -> None:
         if self.whole is not None:
             self.whole.update(data)
-            return
-        if not self.check.part:
             return
         while data:
             take = data[: self._left]
@@ -178,7 +189,7 @@ class Hasher:
             self._left -= len(take)
             data = data[len(take) :]
             if self._left == 0:
-                self.part_md5s.append(self._part.digest())
+                self.parts[len(self.parts)] = self._part.digest()
                 self._part, self._left = hashlib.md5(), self.check.part
 
     def matches(self) -> bool:
@@ -186,10 +197,11 @@ class Hasher:
             return self.whole.hexdigest() == self.check.expected
         if self.check.kind != "parts":
             return True
-        if self._left != self.check.part:  # the last, shorter part
-            self.part_md5s.append(self._part.digest())
-        joined = hashlib.md5(b"".join(self.part_md5s)).hexdigest()
-        return f"{joined}-{len(self.part_md5s)}" == self.check.expected
+        if not self.by_range and self._left != self.check.part:  # the last, shorter part
+            self.parts[len(self.parts)] = self._part.digest()
+        md5s = [self.parts.get(n, b"") for n in range(len(self.parts))]
+        joined = hashlib.md5(b"".join(md5s)).hexdigest()
+        return f"{joined}-{len(md5s)}" == self.check.expected
 
 
 def range_size(size: int, streams: int) -> int:
@@ -199,7 +211,8 @@ def range_size(size: int, streams: int) -> int:
 
 class Fetch:
     """One object's ranges fetched into ``fd`` (open for reading and writing) by ``submit``'s
-    threads, ``streams`` at a time, while ``run``'s thread hashes what is complete.
+    threads, ``streams`` at a time, and hashed for ``hasher``: by the streams, or by ``run``'s
+    thread reading back what is complete.
     ``received(n)`` counts progress (and may raise Stop); ``stopped()`` says why to give up
     (a Stop), or None."""
 
@@ -211,11 +224,12 @@ class Fetch:
         etag: str,
         size: int,
         fd: int,
+        hasher: Hasher,
         received: Callable[[int], None],
         stopped: Callable[[], Stop | None],
     ):
         self.lake, self.bucket, self.key, self.etag = lake, bucket, key, etag
-        self.size, self.fd = size, fd
+        self.size, self.fd, self.hasher = size, fd, hasher
         self.received, self.stopped = received, stopped
         self._changed = threading.Condition()
         self._complete = 0  # bytes from offset 0 that are all written
@@ -223,10 +237,11 @@ class Fetch:
         self._lengths: dict[int, int] = {}
         self.error: BaseException | None = None
 
-    def run(self, submit: Callable[..., Any], streams: int, hasher: Hasher) -> None:
-        """Fetch every range and feed ``hasher`` the file in order; raise the first failure
-        once every stream has stopped."""
-        step = range_size(self.size, streams)
+    def run(self, submit: Callable[..., Any], streams: int) -> None:
+        """Fetch every range and hash it; raise the first failure once every stream has
+        stopped."""
+        hasher = self.hasher
+        step = hasher.check.part if hasher.by_range else range_size(self.size, streams)
         starts = list(range(0, self.size, step))
         self._lengths = {s: min(step, self.size - s) for s in starts}
         if len(starts) <= 1:
@@ -297,6 +312,7 @@ class Fetch:
                 )
             read = _reader(body)
             buffer = memoryview(bytearray(min(BUFFER, length)))
+            digest = self.hasher.for_range(start)
             at = start
             while at <= end:
                 self._check()
@@ -304,11 +320,15 @@ class Fetch:
                 if not n:
                     closed = ConnectionClosedError(endpoint_url=self.lake.settings.endpoint_url)
                     raise LakeError(self.lake.classify(closed))
+                if digest is not None:
+                    digest.update(buffer[:n])
                 _write(self.fd, buffer[:n], at)
                 self.received(n)
                 at += n
         finally:
             body.close()
+        if digest is not None:
+            self.hasher.range_done(start, digest.digest())
         with self._changed:
             self._done.add(start)
             while self._complete in self._done:
@@ -325,7 +345,7 @@ class Fetch:
 
     def _follow(self, hasher: Hasher) -> None:
         """Hash the file from offset 0 as far as it is complete, until its end."""
-        buffer = memoryview(bytearray(BUFFER if hasher.needed else 0))
+        buffer = memoryview(bytearray(BUFFER if hasher.follows else 0))
         at = 0
         while at < self.size:
             with self._changed:
@@ -333,7 +353,7 @@ class Fetch:
                     self._changed.wait(0.2)
                 complete = self._complete
             self._check()
-            if not hasher.needed:
+            if not hasher.follows:
                 at = complete
                 continue
             while at < complete:
