@@ -46,8 +46,8 @@ RANGES_PER_STREAM = 4
 # Part sizes that tools use by default (boto3 and awscli 8 MiB, s3cmd 15, mc 16, s3a 64 ...),
 # preferred, in this order, when several whole-MiB part sizes give an ETag's part count.
 USUAL_PARTS = (8, 5, 16, 15, 64, 100, 128)
-# Parts up to this size are each fetched as one range, hashed by its stream; larger ones would
-# leave too few ranges to keep the streams busy.
+# Ranges hold whole parts up to this size, hashed by their stream; larger parts would leave too
+# few ranges to keep the streams busy.
 MAX_PART_RANGE = 64 * MiB
 _MD5 = re.compile(r"[0-9a-f]{32}")
 _MULTIPART = re.compile(r"([0-9a-f]{32})-([0-9]+)")
@@ -157,51 +157,79 @@ def _mib(n: int) -> str:
 
 class Hasher:
     """The check's digests. A whole-file digest is fed the file in order (``update``); so are
-    the parts of a multipart ETag when they are large, while smaller ones are each one range,
-    hashed by the stream that fetches it, so that the MD5s run in parallel."""
+    the parts of a multipart ETag when they are large, while smaller ones are hashed by the
+    stream that fetches them (each range holds whole parts), so that the MD5s run in
+    parallel on the buffer just read."""
 
     def __init__(self, check: Check):
         self.check = check
         self.whole = {"sha256": hashlib.sha256, "md5": hashlib.md5}.get(check.kind, lambda: None)()
         self.by_range = check.kind == "parts" and check.part <= MAX_PART_RANGE
         self.parts: dict[int, bytes] = {}  # part number from 0: its MD5
-        self._part = hashlib.md5()
-        self._left = check.part  # bytes of the current part still to come, in order
+        self._in_order = (
+            PartMD5s(0, check.part) if check.kind == "parts" and not self.by_range else None
+        )
 
     @property
     def follows(self) -> bool:
         """Whether the file is read back and hashed in order."""
-        return self.whole is not None or (self.check.kind == "parts" and not self.by_range)
+        return self.whole is not None or self._in_order is not None
 
-    def for_range(self, start: int) -> Any:
-        return hashlib.md5() if self.by_range else None
+    def range_size(self, size: int, streams: int) -> int:
+        step = range_size(size, streams)
+        return self.check.part * max(1, step // self.check.part) if self.by_range else step
 
-    def range_done(self, start: int, digest: bytes) -> None:
-        self.parts[start // self.check.part] = digest
+    def for_range(self, start: int) -> PartMD5s | None:
+        return PartMD5s(start // self.check.part, self.check.part) if self.by_range else None
+
+    def range_done(self, digests: PartMD5s) -> None:
+        self.parts.update(digests.finish())
 
     def update(self, data: memoryview) -> None:
         if self.whole is not None:
             self.whole.update(data)
-            return
-        while data:
-            take = data[: self._left]
-            self._part.update(take)
-            self._left -= len(take)
-            data = data[len(take) :]
-            if self._left == 0:
-                self.parts[len(self.parts)] = self._part.digest()
-                self._part, self._left = hashlib.md5(), self.check.part
+        elif self._in_order is not None:
+            self._in_order.update(data)
 
     def matches(self) -> bool:
         if self.whole is not None:
             return self.whole.hexdigest() == self.check.expected
         if self.check.kind != "parts":
             return True
-        if not self.by_range and self._left != self.check.part:  # the last, shorter part
-            self.parts[len(self.parts)] = self._part.digest()
+        if self._in_order is not None:
+            self.parts.update(self._in_order.finish())
         md5s = [self.parts.get(n, b"") for n in range(len(self.parts))]
         joined = hashlib.md5(b"".join(md5s)).hexdigest()
         return f"{joined}-{len(md5s)}" == self.check.expected
+
+
+class PartMD5s:
+    """The MD5 of each part of ``part`` bytes in a run of the file's bytes fed in order, the
+    first being part ``number`` (from 0)."""
+
+    def __init__(self, number: int, part: int):
+        self.number, self.part = number, part
+        self.digests: dict[int, bytes] = {}
+        self._md5, self._left = hashlib.md5(), part
+
+    def update(self, data: memoryview) -> None:
+        while data:
+            take = data[: self._left]
+            self._md5.update(take)
+            self._left -= len(take)
+            data = data[len(take) :]
+            if self._left == 0:
+                self._next()
+
+    def finish(self) -> dict[int, bytes]:
+        if self._left != self.part:  # the last part, shorter
+            self._next()
+        return self.digests
+
+    def _next(self) -> None:
+        self.digests[self.number] = self._md5.digest()
+        self.number += 1
+        self._md5, self._left = hashlib.md5(), self.part
 
 
 def range_size(size: int, streams: int) -> int:
@@ -241,7 +269,7 @@ class Fetch:
         """Fetch every range and hash it; raise the first failure once every stream has
         stopped."""
         hasher = self.hasher
-        step = hasher.check.part if hasher.by_range else range_size(self.size, streams)
+        step = hasher.range_size(self.size, streams)
         starts = list(range(0, self.size, step))
         self._lengths = {s: min(step, self.size - s) for s in starts}
         if len(starts) <= 1:
@@ -328,7 +356,7 @@ class Fetch:
         finally:
             body.close()
         if digest is not None:
-            self.hasher.range_done(start, digest.digest())
+            self.hasher.range_done(digest)
         with self._changed:
             self._done.add(start)
             while self._complete in self._done:
