@@ -14,7 +14,7 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 
 from jupyterlab_datalake.tests.test_lake_browser import call, download, wait_done
-from jupyterlab_datalake.transfers import ranged
+from jupyterlab_datalake.transfers import verify
 
 MiB = 1024**2
 
@@ -46,7 +46,7 @@ async def test_a_multipart_object_arrives_byte_exact_and_checked_part_by_part(
     jp_fetch, home, folder, s3_client, monkeypatch, streams_hash
 ):
     if not streams_hash:  # as parts larger than a range are: read back and hashed in order
-        monkeypatch.setattr(ranged, "MAX_PART_RANGE", 0)
+        monkeypatch.setattr(verify, "MAX_PART_RANGE", 0)
     # 8 MiB parts as boto3 and awscli make them, and a short last part: more than one range,
     # the last one short.
     data = os.urandom(40 * MiB + 12345)

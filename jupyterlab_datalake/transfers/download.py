@@ -24,7 +24,7 @@ from ..errors import LakeError, Refused
 from ..home.space import free_bytes, shortfall
 from ..lake import areas
 from ..paths import candidates, is_within
-from . import ranged
+from . import ranged, verify
 from .host import TransferHost
 from .records import MAX_FILES, Item, Stop, Transfer, check_policy, new_id
 
@@ -299,7 +299,7 @@ class Downloader:
         lake = self.manager.lake
         head = lake.translated(lake.client.head_object, Bucket=transfer.bucket, Key=item.source)
         size = head["ContentLength"]
-        check = ranged.choose_check(
+        check = verify.choose_check(
             lake, transfer.bucket, item.source, head, self.settings.part_size
         )
         temp = f".{name[:200]}.{transfer.id}.datalake-part"
@@ -327,7 +327,7 @@ class Downloader:
             with self.manager.lock:
                 item.temp = None
 
-    def _receive(self, transfer, item, head, check, folder_fd: int, temp: str) -> ranged.Hasher:
+    def _receive(self, transfer, item, head, check, folder_fd: int, temp: str) -> verify.Hasher:
         """The object's bytes written into the new file ``temp``, by parallel ranged GETs, and
         hashed for ``check`` as they arrive; the file is on disk when this returns."""
         hasher = check.hasher()
