@@ -136,3 +136,31 @@ async def test_an_object_replaced_during_the_download_fails_it(jp_fetch, home, f
     assert failed["state"] == "failed", failed
     assert "changed in the data lake during the download" in failed["message"]
     assert leftovers(home) == []
+
+
+async def test_parts_of_a_size_s3_does_not_tell_keep_the_file_and_say_it_is_unverified(
+    jp_fetch, home, folder, s3_client
+):
+    # 7 MiB parts: 6 of them, as 8 MiB parts would also give; this RGW does not say which, and
+    # a wrong guess is no proof of damage.
+    data = os.urandom(40 * MiB + 12345)
+    key = f"shared/{folder}/odd.bin"
+    config = TransferConfig(multipart_chunksize=7 * MiB)
+    s3_client.upload_fileobj(io.BytesIO(data), "datalake", key, Config=config)
+    done = await fetch(jp_fetch, key)
+    assert done["state"] == "done", done
+    assert (home / "odd.bin").read_bytes() == data
+    assert done["items"][0]["message"].startswith("Not verified: S3 does not say")
+
+
+@pytest.mark.parametrize(
+    ("size", "count", "part", "certain"),
+    [
+        (1024 * MiB, 128, 8 * MiB, True),  # boto3's 8 MiB: the only whole MiB giving 128
+        (40 * MiB + 12345, 6, 8 * MiB, False),  # 7 MiB would give 6 too
+        (3 * MiB, 1, 3 * MiB, True),  # one part is one layout
+        (100 * MiB, 3, None, False),  # 34 to 49 MiB: none of the usual sizes
+    ],
+)
+def test_the_part_size_inferred_from_an_etag(size, count, part, certain):
+    assert verify._inferred_part_size(size, count, 8 * MiB) == (part, certain)
