@@ -62,10 +62,11 @@ async def test_a_multipart_object_arrives_byte_exact_and_checked_part_by_part(
     assert item["done"] == item["bytes"] == len(data)
 
 
+@pytest.mark.parametrize("size", [0, 3 * MiB + 7, 9 * MiB])
 async def test_a_single_part_object_is_checked_against_its_md5_etag(
-    jp_fetch, home, folder, s3_client
+    jp_fetch, home, folder, s3_client, size
 ):
-    data = os.urandom(3 * MiB + 7)
+    data = os.urandom(size)  # empty; one GET; two ranges
     key = f"shared/{folder}/one.bin"
     s3_client.put_object(Bucket="datalake", Key=key, Body=data)
     done = await fetch(jp_fetch, key)

@@ -297,7 +297,11 @@ class Downloader:
 
     def _download(self, transfer: Transfer, item: Item, folder_fd: int, name: str) -> None:
         lake = self.manager.lake
-        head = lake.translated(lake.client.head_object, Bucket=transfer.bucket, Key=item.source)
+        # A file planned small comes in one GET, whose reply says what a HeadObject would: a
+        # folder of many small files costs one request per file.
+        small = item.bytes <= ranged.MIN_RANGE
+        ask = lake.client.get_object if small else lake.client.head_object
+        head = lake.translated(ask, Bucket=transfer.bucket, Key=item.source)
         size = head["ContentLength"]
         check = verify.choose_check(
             lake, transfer.bucket, item.source, head, self.settings.part_size
@@ -308,7 +312,7 @@ class Downloader:
             item.bytes, item.done = size, 0
         self.manager.write_journal()
         try:
-            hasher = self._receive(transfer, item, head, check, folder_fd, temp)
+            hasher = self._receive(transfer, item, head, check, folder_fd, temp, small)
             if item.done != size:
                 raise Stop(
                     "failed",
@@ -322,14 +326,17 @@ class Downloader:
             self._place(transfer, item, folder_fd, temp)
             item.message = verified
         finally:
+            if small:
+                head["Body"].close()
             with contextlib.suppress(OSError):
                 safefs.unlink(folder_fd, temp)
             with self.manager.lock:
                 item.temp = None
 
-    def _receive(self, transfer, item, head, check, folder_fd: int, temp: str) -> verify.Hasher:
-        """The object's bytes written into the new file ``temp``, by parallel ranged GETs, and
-        hashed for ``check`` as they arrive; the file is on disk when this returns."""
+    def _receive(self, transfer, item, head, check, folder_fd, temp, whole) -> verify.Hasher:
+        """The object's bytes written into the new file ``temp``, by parallel ranged GETs (or
+        from ``head``'s body, when ``whole``), and hashed for ``check`` as they arrive; the
+        file is on disk when this returns."""
         hasher = check.hasher()
         cancelled = "Cancelled; no partial file was left in your home."
 
@@ -360,7 +367,7 @@ class Downloader:
                     received,
                     stopped,
                 )
-                fetch.run(self._streams.submit, self.streams)
+                fetch.run(self._streams.submit, self.streams, head if whole else None)
                 os.fsync(fd)
             finally:
                 os.close(fd)

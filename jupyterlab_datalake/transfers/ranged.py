@@ -68,17 +68,23 @@ class Fetch:
         self._lengths: dict[int, int] = {}
         self.error: BaseException | None = None
 
-    def run(self, submit: Callable[..., Any], streams: int) -> None:
+    def run(self, submit: Callable[..., Any], streams: int, whole: Any = None) -> None:
         """Fetch every range and hash it; raise the first failure once every stream has
-        stopped."""
+        stopped. ``whole``: the reply of a GET of the whole (small) object, read instead."""
         hasher = self.hasher
-        step = hasher.aligned(range_size(self.size, streams))
+        if whole is not None:
+            step = max(1, self.size)
+        else:
+            step = hasher.aligned(range_size(self.size, streams))
         starts = list(range(0, self.size, step))
         self._lengths = {s: min(step, self.size - s) for s in starts}
         if len(starts) <= 1:
             # One request: no thread to hand it to; the check reads it back afterwards.
-            for start in starts:
-                self._fetch(start)
+            if whole is None:
+                for start in starts:
+                    self._fetch(start)
+            elif starts:
+                self._take(0, whole)
             self._follow(hasher)
             return
         pending = iter(starts)
@@ -134,6 +140,12 @@ class Fetch:
                     "kept. Download it again to get the new version.",
                 ) from err
             raise
+        self._take(start, reply)
+
+    def _take(self, start: int, reply: dict[str, Any]) -> None:
+        """Write the body of a GET of the range at ``start`` into the file, hashing it."""
+        length = self._lengths.get(start, 0)
+        end = start + length - 1
         body = reply["Body"]
         try:
             if reply.get("ContentLength") != length:
