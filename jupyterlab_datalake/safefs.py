@@ -218,10 +218,12 @@ def lstat_at(root: int | str, names: Sequence[str], shown_root: str = "") -> os.
 # ----- creating, placing, removing ------------------------------------------------------------
 
 
-def create_temp(dir_fd: int, name: str, mode: int = 0o666) -> int:
-    """A new file ``name`` in the folder ``dir_fd``, for writing; never an existing file, and
-    never through a link (FileExistsError for either)."""
-    return os.open(name, CREATE_FLAGS, mode, dir_fd=dir_fd)
+def create_temp(dir_fd: int, name: str, mode: int = 0o666, readable: bool = False) -> int:
+    """A new file ``name`` in the folder ``dir_fd``, for writing (and reading back, when
+    ``readable``); never an existing file, and never through a link (FileExistsError for
+    either)."""
+    flags = CREATE_FLAGS & ~os.O_WRONLY | os.O_RDWR if readable else CREATE_FLAGS
+    return os.open(name, flags, mode, dir_fd=dir_fd)
 
 
 def link(dir_fd: int, src: str, dst: str) -> None:
