@@ -69,62 +69,45 @@ export function homeActions(options: IHomeActionsOptions): IHomeActions {
     goToPath(app, path);
   };
 
-  /** Why a hidden path cannot be shown, and what to do instead. */
+  /**
+   * Why a hidden path cannot be shown, and what to do instead. Short: a toast shows only the
+   * first 140 characters of a message.
+   */
   const explainHidden = (relative: string) => {
     const kind = homePathKind(relative);
-    const why = trans.__(
-      'This server hides hidden files and folders from the file browser (its administrator can allow them with ContentsManager.allow_hidden).'
-    );
+    const name = PathExt.basename(relative);
+    const notify = (message: string, action: Notification.IAction) =>
+      Notification.info(message, { autoClose: false, actions: [action] });
     if (kind.kind === 'checkpoint') {
-      Notification.info(
+      const of = PathExt.basename(kind.of);
+      notify(
         trans.__(
-          '%1 is the notebook checkpoint of %2: the copy of it as last saved, which "Revert Notebook to Checkpoint" goes back to. %3',
-          relative,
-          kind.of,
-          why
+          '%1 is the notebook checkpoint of %2, a hidden file: this server hides those (ContentsManager.allow_hidden).',
+          name,
+          of
         ),
         {
-          autoClose: false,
-          actions: [
-            {
-              label: trans.__('Show %1', PathExt.basename(kind.of)),
-              callback: () => showInFileBrowser(kind.of)
-            }
-          ]
+          label: trans.__('Show %1', of),
+          callback: () => showInFileBrowser(kind.of)
         }
       );
     } else if (kind.kind === 'trash') {
-      Notification.info(
+      notify(
         trans.__(
-          '%1 is in the trash, where deleting moved it; it still counts in your home until the trash is emptied. %2',
-          kind.name || relative,
-          why
+          '%1 is in the trash, which this server hides (ContentsManager.allow_hidden). It counts until emptied.',
+          kind.name || name
         ),
-        {
-          autoClose: false,
-          actions: [
-            {
-              label: trans.__('Empty trash'),
-              callback: () => void emptyTrash()
-            }
-          ]
-        }
+        { label: trans.__('Empty trash'), callback: () => void emptyTrash() }
       );
     } else {
-      Notification.info(
+      notify(
         trans.__(
-          '%1 is hidden (its name or a folder of it starts with a dot). %2 A terminal shows it: ls -la ~/%1',
-          relative,
-          why
+          '%1 is hidden, and this server hides hidden files from the file browser (ContentsManager.allow_hidden).',
+          name
         ),
         {
-          autoClose: false,
-          actions: [
-            {
-              label: trans.__('Copy path'),
-              callback: () => Clipboard.copyToSystem(relative)
-            }
-          ]
+          label: trans.__('Copy path'),
+          callback: () => Clipboard.copyToSystem(relative)
         }
       );
     }
