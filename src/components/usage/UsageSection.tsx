@@ -265,7 +265,7 @@ function EntryList(
       <h4>
         {title}{' '}
         <span className="jp-DataLake-muted">
-          {note ?? trans.__('space on disk')}
+          · {note ?? trans.__('on disk')}
         </span>
       </h4>
       <ul aria-label={title}>

@@ -100,6 +100,6 @@ describe('UsageSection', () => {
     expect(folder.getAttribute('title')).toBe(
       '28 KiB on disk, counted against your quota; its 4 files come to 772 B'
     );
-    expect(node.textContent).toContain('Largest files space on disk');
+    expect(node.textContent).toContain('Largest files · on disk');
   });
 });
