@@ -20,7 +20,30 @@ class UsageHandler(DataLakeHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
-        await self.reply(await self.require_usage().get(refresh=self.flag("refresh")))
+        usage = self.require_usage()
+        since = self.get_query_argument("since", None)
+        if since is None or self.flag("refresh"):
+            reply = await usage.get(refresh=self.flag("refresh"))
+        else:
+            reply = await usage.poll(_version(since))
+        await self.reply(_with_hidden(self, reply))
+
+
+def _with_hidden(handler: DataLakeHandler, reply: dict) -> dict:
+    """The usage reply, with whether the file browser may show hidden paths
+    (.ipynb_checkpoints, the trash): "Show" on one then reveals it, or says why it cannot."""
+    if reply.get("unchanged"):
+        return reply
+    allowed = bool(getattr(handler.contents_manager, "allow_hidden", False))
+    return {**reply, "hidden_shown": allowed}
+
+
+def _version(text: str) -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise tornado.web.HTTPError(
+            400, '"since" is the "version" number of an earlier usage reply.'
+        )
+    return int(text)
 
 
 class TrashEmptyHandler(DataLakeHandler):
@@ -29,7 +52,7 @@ class TrashEmptyHandler(DataLakeHandler):
     @tornado.web.authenticated
     @authorized
     async def post(self) -> None:
-        await self.reply(await self.require_usage().empty_trash())
+        await self.reply(_with_hidden(self, await self.require_usage().empty_trash()))
 
 
 class SpaceHandler(DataLakeHandler):

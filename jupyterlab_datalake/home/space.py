@@ -24,6 +24,20 @@ def volume_of(path: int | str) -> Volume:
     return Volume(total=st.f_blocks * st.f_frsize, free=st.f_bavail * st.f_frsize)
 
 
+def volume_used(path: str) -> int:
+    """Bytes in use on the volume of ``path``, as ``df`` counts them: one statvfs, no walk."""
+    st = os.statvfs(path)
+    return (st.f_blocks - st.f_bfree) * st.f_frsize
+
+
+def is_own_volume(path: str) -> bool:
+    """Whether ``path`` is the root of a volume, as a PVC mounted at home is. Then the volume's
+    used bytes move when, and only when, something in home changes (and the volume is not a
+    sub-path of one shared with others), so watching them tells a write from outside
+    JupyterLab without a walk."""
+    return os.path.ismount(path)
+
+
 def free_bytes(path: int | str) -> int:
     """Room left for the user on the volume of ``path``, a path or a descriptor."""
     return volume_of(path).free

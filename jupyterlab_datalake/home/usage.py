@@ -7,6 +7,13 @@ follows the user's work: saves.py measures, before and after each save or checkp
 entry it may write (the file, its folder, the checkpoint and its folder; an atomic write's
 temporary file is gone by then but may have grown the folder), and the difference is applied
 as the scan would count it, so that the figure stays what ``du -sxB1`` says.
+
+Writes from outside JupyterLab (a terminal, a kernel) have no hook. While a view is visible the
+frontend polls :meth:`UsageMonitor.poll`, which answers "unchanged" in a few dozen bytes, and
+rescans when home may have changed: when home is its own volume, when the volume's used bytes
+(one statvfs) moved since the last scan began; on a shared volume, every so often. Either way a
+rescan waits some times the last scan's duration after the previous one (``VOLUME_BUDGET``,
+``SCAN_BUDGET``), so that scanning takes a bounded share of a CPU however often the poll comes.
 """
 
 from __future__ import annotations
@@ -23,9 +30,25 @@ from typing import Any
 
 from ..paths import is_within
 from .scan import Entry, ScanResult, scan
-from .space import volume_of
+from .space import is_own_volume, volume_of, volume_used
 
 TRASH = ".local/share/Trash"
+
+# Seconds between polls the frontend is told to make when home is its own volume: a poll costs
+# one statvfs, so a file made in a terminal shows within a few seconds.
+VOLUME_POLL = 2.0
+# On a shared volume its used bytes say nothing about home: rescan this often while watched
+# (the scan's cost may make it rarer, see SCAN_BUDGET).
+SHARED_RESCAN = 30.0
+# A rescan the poll starts waits this many times the last scan's duration after the last scan:
+# on a shared volume, where it comes on a timer, scans then take under 2% of a CPU; on home's own
+# volume, where it comes only while home keeps changing, under a sixth, so that a home that
+# takes half a second to walk still shows a new file within 5 s.
+SCAN_BUDGET = 50
+VOLUME_BUDGET = 5
+# How long a poll that started a rescan waits for it, so that the reply has the new figure
+# rather than the next poll, a poll interval later.
+POLL_WAIT = 3.0
 
 
 # What one entry adds to the figure, as the scan counts it: allocated bytes, apparent bytes,
@@ -72,6 +95,17 @@ class UsageMonitor:
     # Scans finished so far, and the device of home they found (du -x counts no other).
     _scans: int = 0
     _dev: int | None = None
+    # Whether home is the root of its volume (None until the first scan looks).
+    own_volume: bool | None = None
+    # Seconds of SHARED_RESCAN, a field so that tests need not wait half a minute.
+    shared_rescan: float = SHARED_RESCAN
+    # The volume's used bytes when the last scan began (own volume only): a poll that finds
+    # another figure knows home changed since.
+    _volume_baseline: int | None = None
+    # Saves under way that began with the volume at its baseline (nothing else had moved it).
+    _clean_writes: set[Hashable] = field(default_factory=set)
+    # Bumped whenever the figure changes, so that a poll can be answered "unchanged".
+    version: int = 0
 
     # ----- scanning -------------------------------------------------------------------------
 
@@ -96,6 +130,53 @@ class UsageMonitor:
         self.scanned_at = 0.0
         self._rescan_after = True
 
+    async def poll(self, since: int | None) -> dict[str, Any]:
+        """The figure, or ``{"unchanged": true}`` when the caller has version ``since`` and
+        it still holds. Rescans first when home may have changed outside JupyterLab (see the
+        module's docstring), waiting up to POLL_WAIT for the walk."""
+        if self.result is None:
+            return await self.get()
+        if not self.scanning and self._rescan_due():
+            task = self._start_scan()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(task), POLL_WAIT)
+        if since == self.version:
+            return {"version": self.version, "unchanged": True, "refreshing": self.scanning}
+        return self.to_json()
+
+    def _rescan_due(self) -> bool:
+        since_scan = time.time() - self.scanned_at
+        if since_scan > self.max_age:
+            return True
+        if self.own_volume:
+            if since_scan < VOLUME_BUDGET * self.result.duration:
+                return False
+            return self._volume_used() != self._volume_baseline
+        if since_scan < SCAN_BUDGET * self.result.duration:
+            return False
+        return since_scan >= self.shared_rescan
+
+    def poll_seconds(self) -> float:
+        """How often a visible view should poll: often when the volume tells changes for free,
+        else as often as a rescan may come."""
+        if self.own_volume:
+            return VOLUME_POLL
+        cost = SCAN_BUDGET * (self.result.duration if self.result else 0.0)
+        return min(max(self.shared_rescan, cost), self.max_age)
+
+    def _volume_used(self) -> int | None:
+        with contextlib.suppress(OSError):
+            return volume_used(self.home)
+        return None
+
+    def _walk(self) -> tuple[int | None, ScanResult]:
+        """The scan, with the volume's used bytes just before it: a change during the walk
+        then moves the volume away from the baseline, and the next poll walks again."""
+        if self.own_volume is None:
+            self.own_volume = is_own_volume(self.home)
+        before = self._volume_used() if self.own_volume else None
+        return before, scan(self.home, self.top, TRASH, self.processes)
+
     def _start_scan(self) -> asyncio.Task:
         if not self.scanning:
             self._task = asyncio.ensure_future(self._scan())
@@ -105,14 +186,14 @@ class UsageMonitor:
         while True:
             self._rescan_after = False
             loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(
-                None, scan, self.home, self.top, TRASH, self.processes
-            )
+            baseline, result = await loop.run_in_executor(None, self._walk)
             if self._rescan_after:
                 # A save landed while the walk was under way: the walk may or may not have seen
                 # it, so neither the result nor the delta can be trusted. Walk again.
                 continue
             self.result = result
+            self._volume_baseline = baseline
+            self.version += 1
             self._scans += 1
             self._known.clear()  # the new result is what home was during the walk
             with contextlib.suppress(OSError):
@@ -129,12 +210,16 @@ class UsageMonitor:
         real = dict.fromkeys(os.path.realpath(path) for path in paths)
         inside = [path for path in real if is_within(path, self.home)]
         self._pending[key] = _Pending(self._scans, inside)
+        if self.own_volume and self._volume_used() == self._volume_baseline:
+            self._clean_writes.add(key)
         self._measure(inside)
 
     def after_write(self, key: Hashable) -> None:
         """Apply what a write changed at the paths :meth:`before_write` measured."""
         started = time.perf_counter()
         pending = self._pending.pop(key, None)
+        clean = key in self._clean_writes
+        self._clean_writes.discard(key)
         if pending is None:
             return
         if self.scanning:
@@ -145,6 +230,11 @@ class UsageMonitor:
             self.mark_stale()
         elif self.result is not None:
             self._measure(pending.paths)
+            if clean:
+                # Only this write moved the volume, and the figure has it now. (A write from
+                # outside in the very moment of the save is missed until the next scan.)
+                self._volume_baseline = self._volume_used()
+            self.version += 1
             self.updated_at = time.time()
             self.update_seconds = time.perf_counter() - started
         # Only the paths of writes still under way need remembering.
@@ -222,6 +312,7 @@ class UsageMonitor:
     def save_failed(self, path: str, reason: str) -> None:
         """Remember a save the disk or quota refused, for the frontend to explain."""
         self.last_save_error = {"path": path, "reason": reason, "at": time.time()}
+        self.version += 1
         # The disk is full now, whatever the cached figure says: see it at the next request.
         self.scanned_at = 0.0
 
@@ -284,6 +375,9 @@ class UsageMonitor:
             "update_seconds": self.update_seconds,
             "refreshing": self.scanning,
             "last_save_error": self.last_save_error,
+            "version": self.version,
+            "own_volume": bool(self.own_volume),
+            "poll_seconds": self.poll_seconds(),
         }
 
     def home_in_contents(self) -> str | None:

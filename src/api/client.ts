@@ -27,7 +27,8 @@ import {
   ITransferPlan,
   ITransferRequest,
   ITrashEmptied,
-  IUsage
+  IUsage,
+  IUsageUnchanged
 } from './types';
 import * as shapes from './validate';
 
@@ -113,6 +114,19 @@ export class DataLakeAPI {
       { method: 'GET' },
       this._settings,
       shapes.status
+    );
+  }
+
+  /**
+   * The usage, or that it is still `version`: a poll that costs the server a statvfs, and that
+   * rescans when home may have changed outside JupyterLab.
+   */
+  pollUsage(version: number): Promise<IUsage | IUsageUnchanged> {
+    return requestAPI<IUsage | IUsageUnchanged>(
+      `usage?since=${version}`,
+      { method: 'GET' },
+      this._settings,
+      shapes.usagePoll
     );
   }
 

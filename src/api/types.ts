@@ -154,6 +154,26 @@ export interface IUsage {
   refreshing: boolean;
   /** The last save the disk or quota refused, if any; `at` is seconds since the epoch. */
   last_save_error: { path: string; reason: string; at: number } | null;
+  /** Changes whenever the figure does; a poll with `since` set to it may be "unchanged". */
+  version?: number;
+  /** Home is the root of its own volume, whose used bytes the server watches for free. */
+  own_volume?: boolean;
+  /** How often a visible view should poll with `since`. */
+  poll_seconds?: number;
+  /** Whether the file browser may show hidden paths (ContentsManager.allow_hidden). */
+  hidden_shown?: boolean;
+}
+
+/** The trash: its `files` count the .trashinfo sidecars too, `items` what the user trashed. */
+export interface IUsageTrash extends IUsageEntry {
+  items?: number;
+}
+
+/** `GET /datalake/usage?since=…` while the figure is still that version. */
+export interface IUsageUnchanged {
+  version: number;
+  unchanged: true;
+  refreshing: boolean;
 }
 
 /** `GET /datalake/space?path=…` */

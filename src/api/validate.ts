@@ -138,6 +138,15 @@ export const usage = object({
   )
 });
 
+/** `GET /datalake/usage?since=…`: the figure, or that it is still the caller's version. */
+export const usagePoll: Check = (value, where) => {
+  if ((value as { unchanged?: unknown } | null)?.unchanged === true) {
+    object({ version: number, refreshing: boolean })(value, where);
+  } else {
+    usage(value, where);
+  }
+};
+
 /** One transfer, as listed or as started. */
 export const transfer = object({
   id: string,

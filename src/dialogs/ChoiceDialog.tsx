@@ -213,9 +213,11 @@ export function PlanPreview(props: {
   return (
     <div className="jp-DataLake-plan">
       <p className="jp-DataLake-muted">
+        {/* The files' own sizes, what a transfer moves; the Storage panel says space on
+            disk, and labels it so. */}
         {trans._n(
-          '%1 file, %2:',
-          '%1 files, %2:',
+          '%1 file, %2 file size:',
+          '%1 files, %2 file size:',
           plan.files_total,
           formatBytes(plan.bytes_total)
         )}

@@ -32,20 +32,16 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * A used/capacity pair in the capacity's unit, as a status bar has room for:
- * "3.2 / 5.0 GiB".
+ * A used/capacity pair as a status bar has room for, each figure exactly as `formatBytes`
+ * writes it (so that it reads as the panel does), the unit said once when both share it:
+ * "3.2 / 5.0 GiB", "303 MiB / 5.0 GiB".
  */
 export function formatUsedOfCapacity(used: number, capacity: number): string {
-  const [cap, unit] = scale(capacity);
-  const factor = capacity > 0 ? cap / capacity : 1;
-  const usedValue = used * factor;
-  const show = (v: number) =>
-    unit === 'B' ? String(Math.round(v)) : v.toFixed(1);
-  if (unit !== 'B' && usedValue < 0.1) {
-    // "0.0 / 5.0 GiB" would hide a real, small figure.
-    return `${formatBytes(used)} / ${show(cap)} ${unit}`;
-  }
-  return `${show(usedValue)} / ${show(cap)} ${unit}`;
+  const [usedText, capacityText] = [formatBytes(used), formatBytes(capacity)];
+  const unit = capacityText.split(' ')[1];
+  return usedText.endsWith(` ${unit}`)
+    ? `${usedText.split(' ')[0]} / ${capacityText}`
+    : `${usedText} / ${capacityText}`;
 }
 
 export function formatPercent(percent: number): string {

@@ -14,6 +14,12 @@ import { PolledModel } from './polled';
 /**
  * Home usage against the quota. Besides polling, it refreshes shortly after any save, upload,
  * delete or rename through the Contents API, since the server updates its figure on those.
+ *
+ * Writes from outside JupyterLab (a terminal, a kernel) have no such event: while a view is
+ * visible the poll asks the server whether the figure changed since the version it has, as
+ * often as the server says (`poll_seconds`: every 2 s when home is its own volume, whose used
+ * bytes it watches). The server answers "unchanged" in a few bytes, or rescans and sends the
+ * new figure.
  */
 export class UsageModel extends PolledModel<IUsage> {
   constructor(options: UsageModel.IOptions) {
@@ -23,6 +29,7 @@ export class UsageModel extends PolledModel<IUsage> {
       maxInterval: options.maxInterval
     });
     this._api = options.api;
+    this._interval = options.interval ?? 60;
     this._thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
     this._afterSave = new Debouncer(() => this.refresh(), 300);
     this._afterChange = new Debouncer(() => this.rescan(), 300);
@@ -82,8 +89,28 @@ export class UsageModel extends PolledModel<IUsage> {
     super.dispose();
   }
 
-  protected fetch(): Promise<IUsage> {
-    return this._api.getUsage();
+  protected async fetch(): Promise<IUsage> {
+    const current = this.value;
+    if (current?.version === undefined) {
+      return this._api.getUsage();
+    }
+    const reply = await this._api.pollUsage(current.version);
+    if (!('unchanged' in reply)) {
+      return reply;
+    }
+    // The same object while nothing changed, so that views have nothing to redo.
+    return reply.refreshing === current.refreshing
+      ? current
+      : { ...current, refreshing: reply.refreshing };
+  }
+
+  protected applied(value: IUsage): void {
+    // The server knows what a poll costs it; the setting is the slowest the poll may be.
+    const seconds = Math.min(this._interval, value.poll_seconds ?? Infinity);
+    if (seconds !== this._pollSeconds) {
+      this._pollSeconds = seconds;
+      this.setInterval(seconds);
+    }
   }
 
   private _onFileChanged(_: unknown, change: Contents.IChangedArgs): void {
@@ -97,6 +124,8 @@ export class UsageModel extends PolledModel<IUsage> {
   }
 
   private _api: DataLakeAPI;
+  private _interval: number;
+  private _pollSeconds: number | null = null;
   private _thresholds: IThresholds;
   private _afterSave: Debouncer;
   private _afterChange: Debouncer;

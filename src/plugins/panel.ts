@@ -63,6 +63,7 @@ export const panelPlugin: JupyterFrontEndPlugin<IStoragePanel> = {
           usage: dataLake.usage,
           atRisk: dataLake.atRisk,
           trans,
+          browsers,
           // The command asks where the files go, after checking the lake can take them.
           send: paths =>
             void app.commands.execute(CommandIDs.sendToLake, { paths })

@@ -1,5 +1,5 @@
 /**
- * Home usage in the status bar ("Home 3.2 / 5.0 GiB"), coloured by level; a click opens the
+ * Home usage in the status bar ("Home 303 MiB / 5.0 GiB", as the panel says it), coloured by level; a click opens the
  * Storage panel at its Home section, however far down it was scrolled before, since home is
  * what the item is about. The "showStatusBar" setting hides it, and a hidden item does not
  * keep the usage poll running.

@@ -147,7 +147,7 @@ test.describe('Home usage', () => {
   }) => {
     const item = page.locator('.jp-DataLake-statusButton');
     await expect(item).toHaveText(
-      /^Home (\d+\.\d|\d+(\.\d)? [KM]iB) \/ 20\.0 MiB$/
+      /^Home (\d+(\.\d)?|\d+(\.\d)? KiB) \/ 20 MiB$/
     );
     await expect(page.getByRole('region', { name: 'Storage' })).toBeHidden();
     await item.click();

@@ -91,4 +91,14 @@ describe('replies of the wrong shape', () => {
     }).listTransfers();
     expect(reply.map(t => t.id)).toEqual(['a']);
   });
+
+  it('pass an unchanged poll, and check a changed one as a usage', async () => {
+    const unchanged = { version: 3, unchanged: true, refreshing: false };
+    expect(await clientAnswering(unchanged).pollUsage(3)).toEqual(unchanged);
+    const call = clientAnswering({ version: 4, used: 'lots' }).pollUsage(3);
+    await expect(call).rejects.toThrow('reply.home is undefined');
+    await expect(
+      clientAnswering({ unchanged: true, refreshing: false }).pollUsage(3)
+    ).rejects.toThrow('reply.version');
+  });
 });

@@ -67,6 +67,8 @@ describe('SendDialog', () => {
     await settle();
     const text = widget.node.textContent ?? '';
     expect(text).toContain('and 5 more');
+    // The size a transfer moves, named so, unlike the Storage panel's space on disk.
+    expect(text).toContain('25 files, 25 B file size:');
     const shown = widget.node.querySelectorAll('.jp-DataLake-plan li');
     expect(shown).toHaveLength(20);
     expect(shown[0].textContent).toContain('users/ada/data/24.csv (exists)');

@@ -34,16 +34,19 @@ describe('formatBytes', () => {
 });
 
 describe('formatUsedOfCapacity', () => {
-  it("shows both figures in the capacity's unit", () => {
+  it('writes each figure as formatBytes does, the unit once when shared', () => {
     expect(formatUsedOfCapacity(3.2 * GiB, 5 * GiB)).toBe('3.2 / 5.0 GiB');
-    expect(formatUsedOfCapacity(300 * 1024 ** 2, 5 * GiB)).toBe(
-      '0.3 / 5.0 GiB'
+    expect(formatUsedOfCapacity(12 * 1024 ** 2, 20 * 1024 ** 2)).toBe(
+      '12 / 20 MiB'
     );
+  });
+
+  it('says 303 MiB where the panel does, not 0.3 GiB', () => {
+    const used = 303 * 1024 ** 2;
+    expect(formatUsedOfCapacity(used, 5 * GiB)).toBe('303 MiB / 5.0 GiB');
+    expect(formatUsedOfCapacity(used, 5 * GiB)).toContain(formatBytes(used));
     expect(formatUsedOfCapacity(3.5 * 1024 ** 2, 5 * GiB)).toBe(
       '3.5 MiB / 5.0 GiB'
-    );
-    expect(formatUsedOfCapacity(12 * 1024 ** 2, 20 * 1024 ** 2)).toBe(
-      '12.0 / 20.0 MiB'
     );
   });
 });

@@ -187,3 +187,50 @@ describe('answers in order', () => {
     model.dispose();
   });
 });
+
+describe('UsageModel, polling for writes from outside JupyterLab', () => {
+  const reply = (version: number, used: number, poll_seconds = 2) =>
+    ({ version, used, percent: 1, refreshing: false, poll_seconds }) as any;
+
+  it('asks whether the figure changed since its version, and keeps it when not', async () => {
+    const asked: number[] = [];
+    const answers: any[] = [
+      { version: 1, unchanged: true, refreshing: false },
+      reply(2, 200)
+    ];
+    const api = {
+      getUsage: async () => reply(1, 100),
+      pollUsage: async (since: number) => {
+        asked.push(since);
+        return answers.shift();
+      }
+    };
+    const model = new UsageModel({ api: api as any, interval: 60 });
+    await model.start();
+    model.setVisible('panel', true);
+    await model.poll.tick;
+    const first = model.usage;
+    expect(first?.used).toBe(100);
+    // The server said to poll every 2 s, not the setting's 60.
+    expect(model.poll.frequency.interval).toBe(2000);
+
+    await model.refresh();
+    expect(asked).toEqual([1]);
+    expect(model.usage).toBe(first);
+
+    await model.refresh();
+    expect(asked).toEqual([1, 1]);
+    expect(model.usage?.used).toBe(200);
+    model.dispose();
+  });
+
+  it('keeps the setting when it is the shorter interval', async () => {
+    const api = { getUsage: async () => reply(1, 100, 30) };
+    const model = new UsageModel({ api: api as any, interval: 10 });
+    await model.start();
+    model.setVisible('panel', true);
+    await model.poll.tick;
+    expect(model.poll.frequency.interval).toBe(10000);
+    model.dispose();
+  });
+});

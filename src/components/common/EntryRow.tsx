@@ -11,6 +11,8 @@ export interface IEntryRowProps {
   /** What the row shows; the full path when not given. */
   label?: string;
   bytes: number;
+  /** What the size is (space on disk, say), as its tooltip. */
+  sizeTitle?: string;
   isFolder: boolean;
   /** The row's one action: its button text, its accessible name and what it does. */
   action: {
@@ -38,7 +40,9 @@ export function EntryRow(props: IEntryRowProps): JSX.Element {
             name; bdi keeps the path itself left-to-right. */}
         <bdi>{props.label ?? props.path}</bdi>
       </span>
-      <span className="jp-DataLake-entrySize">{formatBytes(props.bytes)}</span>
+      <span className="jp-DataLake-entrySize" title={props.sizeTitle}>
+        {formatBytes(props.bytes)}
+      </span>
       <button
         className="jp-DataLake-linkButton"
         onClick={action.onClick}

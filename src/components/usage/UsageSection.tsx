@@ -8,6 +8,7 @@ import {
   formatBytes,
   formatPercent
 } from '../../logic/format';
+import { HomePathKind, homePathKind } from '../../logic/homePaths';
 import { UsageModel } from '../../models/usage';
 import { IHomeActions } from '../actions';
 import { IUsage, IUsageEntry } from '../../api/types';
@@ -116,32 +117,118 @@ function UsageFigures(props: IUsageSectionProps & { usage: IUsage }) {
         isFolder={true}
         {...props}
       />
-      <EntryList
-        className="jp-DataLake-largestFiles"
-        title={trans.__('Largest files')}
-        entries={usage.largest_files}
-        isFolder={false}
-        {...props}
-      />
+      <div className="jp-DataLake-largestFiles">
+        {fileGroups(usage.largest_files, trans).map(group => (
+          <EntryList
+            key={group.title}
+            title={group.title}
+            note={group.note}
+            entries={group.entries}
+            isFolder={false}
+            {...props}
+          />
+        ))}
+      </div>
     </>
   );
 }
 
+/**
+ * The largest files, with checkpoints and the trash apart: hidden, and not the user's own
+ * files in the usual sense, they would otherwise read as bare dot-paths.
+ */
+function fileGroups(
+  files: IUsageEntry[],
+  trans: TranslationBundle
+): { title: string; note?: string; entries: IUsageEntry[] }[] {
+  const of = (kinds: HomePathKind['kind'][]) =>
+    files.filter(entry => kinds.includes(homePathKind(entry.path).kind));
+  return [
+    {
+      title: trans.__('Largest files'),
+      entries: of(['plain', 'hidden'])
+    },
+    {
+      title: trans.__('Notebook checkpoints'),
+      note: trans.__("JupyterLab's copies as last saved"),
+      entries: of(['checkpoint', 'checkpoints'])
+    },
+    {
+      title: trans.__('In the trash'),
+      note: trans.__('deleted, still counted'),
+      entries: of(['trash'])
+    }
+  ];
+}
+
+/** What a row shows: what the path is, when the path itself does not say it plainly. */
+function entryLabel(
+  path: string,
+  trans: TranslationBundle
+): string | undefined {
+  const kind = homePathKind(path);
+  switch (kind.kind) {
+    case 'checkpoint':
+      return trans.__('Notebook checkpoint of %1', kind.of);
+    case 'checkpoints':
+      return kind.in
+        ? trans.__('Notebook checkpoints in %1', kind.in)
+        : trans.__('Notebook checkpoints');
+    case 'trash':
+      return kind.name
+        ? trans.__('In the trash: %1', kind.name)
+        : trans.__('Trash');
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Both figures of an entry, named: the panel's is space on disk (what the quota counts), a
+ * transfer's the size of the files (what the Send dialog shows).
+ */
+function sizeTitle(
+  entry: IUsageEntry,
+  isFolder: boolean,
+  trans: TranslationBundle
+): string {
+  return isFolder
+    ? trans._n(
+        '%2 on disk, counted against your quota; its %1 file comes to %3',
+        '%2 on disk, counted against your quota; its %1 files come to %3',
+        entry.files,
+        formatBytes(entry.bytes),
+        formatBytes(entry.apparent)
+      )
+    : trans.__(
+        '%1 on disk, counted against your quota; the file is %2',
+        formatBytes(entry.bytes),
+        formatBytes(entry.apparent)
+      );
+}
+
 function TrashRow(props: IUsageSectionProps & { usage: IUsage }) {
   const { usage, trans } = props;
-  const empty = usage.trash.files === 0;
+  const { items, bytes } = usage.trash;
+  // `files` counts each item's .trashinfo sidecar too: only `items` is what the user trashed.
+  const empty = (items ?? usage.trash.files) === 0;
   return (
     <div className="jp-DataLake-trash">
       <deleteIcon.react tag="span" className="jp-DataLake-entryIcon" />
       <span className="jp-DataLake-trashText">
         {empty
           ? trans.__('Trash is empty')
-          : trans._n(
-              'Trash: %2 in %1 file, still counted in home',
-              'Trash: %2 in %1 files, still counted in home',
-              usage.trash.files,
-              formatBytes(usage.trash.bytes)
-            )}
+          : items === undefined
+            ? trans.__(
+                'Trash: %1 on disk, still counted in home',
+                formatBytes(bytes)
+              )
+            : trans._n(
+                'Trash: %1 item, %2 on disk, still counted in home',
+                'Trash: %1 items, %2 on disk, still counted in home',
+                items,
+                formatBytes(bytes)
+              )}
       </span>
       {!empty && (
         <button
@@ -158,12 +245,13 @@ function TrashRow(props: IUsageSectionProps & { usage: IUsage }) {
 function EntryList(
   props: IUsageSectionProps & {
     title: string;
-    className?: string;
+    /** What the list is, after its title. */
+    note?: string;
     entries: IUsageEntry[];
     isFolder: boolean;
   }
 ) {
-  const { title, className, entries, isFolder, trans, actions } = props;
+  const { title, note, entries, isFolder, trans, actions } = props;
   if (entries.length === 0) {
     return null;
   }
@@ -173,14 +261,21 @@ function EntryList(
       ? undefined
       : (path: string) => actions.sendFromHome(path);
   return (
-    <div className={`jp-DataLake-entries ${className ?? ''}`}>
-      <h4>{title}</h4>
+    <div className="jp-DataLake-entries">
+      <h4>
+        {title}{' '}
+        <span className="jp-DataLake-muted">
+          · {note ?? trans.__('on disk')}
+        </span>
+      </h4>
       <ul aria-label={title}>
         {entries.map(entry => (
           <EntryRow
             key={entry.path}
             path={entry.path}
+            label={entryLabel(entry.path, trans)}
             bytes={entry.bytes}
+            sizeTitle={sizeTitle(entry, isFolder, trans)}
             isFolder={isFolder}
             action={{
               text: trans.__('Show'),

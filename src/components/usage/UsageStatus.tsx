@@ -9,7 +9,10 @@ import {
 } from '../../logic/format';
 import { UsageModel } from '../../models/usage';
 
-/** The status bar item: "Home 3.2 / 5.0 GiB", coloured by state; a click opens the panel. */
+/**
+ * The status bar item: "Home 303 MiB / 5.0 GiB", space on disk as the panel writes it, coloured
+ * by state; a click opens the panel.
+ */
 export class UsageStatus extends ReactWidget {
   constructor(
     private readonly _model: UsageModel,
@@ -34,7 +37,7 @@ export class UsageStatus extends ReactWidget {
             : this._trans.__('Home …');
           const title = usage
             ? this._trans.__(
-                'Home: %1 of %2 used (%3). Click to open the Storage panel.',
+                'Home: %1 of %2 used on disk (%3). Click to open the Storage panel.',
                 formatBytes(usage.used),
                 formatBytes(usage.capacity),
                 formatPercent(usage.percent ?? 0)
