@@ -336,6 +336,7 @@ class Downloader:
                         item.done += len(chunk)
                     transfer.sample()
                     self.manager.write_journal(force=False)
+                item.begin_checks()  # every byte is in: written to disk, then checked
                 f.flush()
                 os.fsync(f.fileno())
         except OSError as err:
