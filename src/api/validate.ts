@@ -130,6 +130,7 @@ export const transfer = object({
   direction: oneOf('upload', 'download'),
   area: string,
   state: oneOf('queued', 'running', 'done', 'failed', 'cancelled'),
+  verifying: boolean,
   sources: arrayOf(string),
   destination: string,
   uri: string,
