@@ -148,3 +148,21 @@ async def test_a_plan_that_asks_says_where_keeping_both_would_put_each_clash(
         renamed[k] or k for k in renamed
     )
     assert read_object(s3_client, f"{base}report (2).csv") == b"mine"
+
+
+async def test_a_download_plan_that_asks_says_where_keeping_both_would_put_it(
+    jp_fetch, home, prefix, s3_client
+):
+    key = f"shared/{prefix}/data.csv"
+    s3_client.put_object(Bucket="datalake", Key=key, Body=b"from the lake")
+    write(home / "in" / "data.csv", b"mine")
+    write(home / "in" / "data (1).csv", b"mine too")
+    body = {"direction": "download", "sources": [key], "destination": "in"}
+    code, plan = await post(jp_fetch, dry_run=True, **body)
+    assert code == 200
+    [item] = plan["items"]
+    assert item["exists"] and item["renamed"] == "in/data (2).csv"
+    done = await send(jp_fetch, conflict="rename", **body)
+    assert [i["destination"] for i in done["items"]] == ["in/data (2).csv"]
+    assert (home / "in" / "data (2).csv").read_bytes() == b"from the lake"
+    assert (home / "in" / "data.csv").read_bytes() == b"mine"
