@@ -58,45 +58,32 @@ export class TransferNotifier implements IDisposable {
       ]
     };
     // A retry's word replaces how the run before ended.
-    const before = this._shown.get(transfer.id);
-    if (
-      before === undefined ||
-      !Notification.update({
-        id: before,
-        message,
-        type: 'in-progress',
-        ...options
-      })
-    ) {
-      this._shown.set(
-        transfer.id,
-        Notification.emit(message, 'in-progress', options)
-      );
-    }
+    this._say(transfer, 'in-progress', message, options);
   }
 
   /**
-   * Say how a transfer ended: in place of the word that it started when that is still in the
-   * notification centre, else anew.
+   * Say something of a transfer in the notification that tells of it, while that is in the
+   * notification centre; else in a new one, unless `inPlaceOnly`.
    */
-  private _tell(
+  private _say(
     transfer: ITransfer,
-    type: 'success' | 'error' | 'info',
+    type: Notification.TypeOptions,
     message: string,
-    options: { autoClose: number | false; actions?: Notification.IAction[] }
+    options: { autoClose: number | false; actions?: Notification.IAction[] },
+    inPlaceOnly = false
   ): void {
     const id = this._shown.get(transfer.id);
-    if (
-      id === undefined ||
-      !Notification.update({
+    const updated =
+      id !== undefined &&
+      Notification.update({
         id,
         message,
         type,
         autoClose: options.autoClose,
         actions: options.actions ?? []
-      })
-    ) {
-      this._shown.set(transfer.id, Notification[type](message, options));
+      });
+    if (!updated && !inPlaceOnly) {
+      this._shown.set(transfer.id, Notification.emit(message, type, options));
     }
   }
 
@@ -109,20 +96,13 @@ export class TransferNotifier implements IDisposable {
     if (transfer.state === 'cancelled') {
       // The user cancelled it and knows: only the word that it started, if still there,
       // changes to say so, briefly.
-      const id = this._shown.get(transfer.id);
-      if (id !== undefined) {
-        Notification.update({
-          id,
-          message: trans.__(
-            '%1: %2',
-            name,
-            transfer.message ?? trans.__('Cancelled.')
-          ),
-          type: 'info',
-          autoClose: CANCELLED_MS,
-          actions: []
-        });
-      }
+      this._say(
+        transfer,
+        'info',
+        trans.__('%1: %2', name, transfer.message ?? trans.__('Cancelled.')),
+        { autoClose: CANCELLED_MS },
+        true
+      );
     } else if (transfer.state === 'done' && download) {
       this._downloaded(transfer, name);
     } else if (transfer.state === 'done') {
@@ -132,7 +112,7 @@ export class TransferNotifier implements IDisposable {
         what(transfer);
       };
       const skipped = transfer.files_skipped;
-      this._tell(
+      this._say(
         transfer,
         'success',
         skipped > 0
@@ -174,7 +154,7 @@ export class TransferNotifier implements IDisposable {
                 callback: () => actions.retry(transfer)
               }
             ];
-      this._tell(
+      this._say(
         transfer,
         'error',
         download
@@ -189,7 +169,7 @@ export class TransferNotifier implements IDisposable {
     const trans = this._trans;
     const folder = `/${downloadedInto(transfer)}`;
     const skipped = transfer.files_skipped;
-    this._tell(
+    this._say(
       transfer,
       'success',
       skipped > 0

@@ -88,10 +88,11 @@ describe('TransferNotifier', () => {
   });
 
   function told(level: 'success' | 'error', what: ITransfer) {
-    const spy = jest.spyOn(Notification, level).mockReturnValue('id');
+    const spy = jest.spyOn(Notification, 'emit').mockReturnValue('id');
     finished.emit(what);
     expect(spy).toHaveBeenCalledTimes(1);
-    const [message, options] = spy.mock.calls[0];
+    const [message, type, options] = spy.mock.calls[0];
+    expect(type).toBe(level);
     spy.mockRestore();
     return {
       message,
