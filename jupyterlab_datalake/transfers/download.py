@@ -85,9 +85,10 @@ class Downloader:
                 )
             except safefs.Unsafe as err:
                 raise Refused(err.status, f"{err} Nothing was downloaded.") from err
-            if conflict == "rename":
+            if conflict in ("rename", "ask"):
+                # Asking, the plan says where keeping both would put each clash.
                 for name, own in tops.items():
-                    self._rename(name, own, folder_fd, folder_path, shown_folder)
+                    self._rename(name, own, folder_fd, folder_path, shown_folder, conflict)
             elif conflict == "skip":
                 for item in items:
                     if item.exists:
@@ -239,8 +240,16 @@ class Downloader:
         return os.path.join(self.shown_home, *names)
 
     def _rename(
-        self, name: str, items: list[Item], folder_fd: int, folder: str, shown_folder: str
+        self,
+        name: str,
+        items: list[Item],
+        folder_fd: int,
+        folder: str,
+        shown_folder: str,
+        conflict: str = "rename",
     ) -> None:
+        """Keep both: a clashing top-level name gets the first free "name (n)" in the folder;
+        when the plan only asks, its items learn the new destination as ``renamed``."""
         if not any(i.exists for i in items):
             return
         is_dir = items[0].marker
@@ -251,6 +260,10 @@ class Downloader:
         old_shown = f"{shown_folder}/{name}" if shown_folder else name
         new_shown = f"{shown_folder}/{candidate}" if shown_folder else candidate
         for item in items:
+            if conflict == "ask":
+                if item.path:
+                    item.renamed = new_shown + item.destination[len(old_shown) :]
+                continue
             if item.path:
                 item.path = new_path + item.path[len(old_path) :]
                 item.destination = new_shown + item.destination[len(old_shown) :]
@@ -368,6 +381,7 @@ class Downloader:
                     stopped,
                 )
                 fetch.run(self._streams.submit, self.streams, head if whole else None)
+                item.begin_checks()  # every byte is in: written to disk, then checked
                 os.fsync(fd)
             finally:
                 os.close(fd)

@@ -33,6 +33,10 @@ LIST_FROM = 50
 KEYS_PER_HEAD = 100
 LIST_PAGE = 1000
 
+# For how many clashing files or folders a plan that asks says where keeping both would put
+# them: a free name costs a request or more each, and the dialog shows the first few.
+RENAMES_SHOWN = 20
+
 # How an overlap of two sources is refused.
 _TWICE, _INSIDE = (
     "{outer} is listed twice; nothing was started.",
@@ -93,6 +97,12 @@ class UploadPlanner:
         if conflict == "rename":
             for src, own in tops:
                 self._rename(src, where.bucket, base, own)
+        elif conflict == "ask":
+            # So that "Keep both" can say the new names before the user picks it: those of
+            # the first clashes, as many as a dialog shows.
+            clashing = [(src, own) for src, own in tops if any(i.exists for i in own)]
+            for src, own in clashing[:RENAMES_SHOWN]:
+                self._rename(src, where.bucket, base, own, apply=False)
         elif conflict == "skip":
             for item in items:
                 if item.exists:
@@ -256,9 +266,12 @@ class UploadPlanner:
         )
         return bool(reply.get("KeyCount"))
 
-    def _rename(self, src: _Source, bucket: str, base: str, items: list[Item]) -> None:
+    def _rename(
+        self, src: _Source, bucket: str, base: str, items: list[Item], apply: bool = True
+    ) -> None:
         """Keep both, as a file manager does: the clashing file, or the clashing folder as a
-        whole, gets the first free "name (n)"."""
+        whole, gets the first free "name (n)". Unless ``apply``, the items only learn where
+        keeping both would put them (``renamed``)."""
         if not any(i.exists for i in items):
             return
         for candidate in candidates(src.name, src.is_dir):
@@ -270,10 +283,17 @@ class UploadPlanner:
         old = f"{base}{src.name}"
         new = f"{base}{candidate}"
         for item in items:
-            if item.destination:
-                item.destination = new + item.destination[len(old) :]
-                check_key(item.destination, item.source)
-            item.exists = False
+            if not item.destination:
+                continue
+            renamed = new + item.destination[len(old) :]
+            if apply:
+                check_key(renamed, item.source)
+                item.destination, item.exists = renamed, False
+            else:
+                # A name too long to keep both is refused when the user picks it, not here.
+                with contextlib.suppress(Refused):
+                    check_key(renamed, item.source)
+                    item.renamed = renamed
 
 
 def _check_readable(root: str, names: list[str], asked: str) -> None:

@@ -51,11 +51,30 @@ class Item:
     temp: str | None = None  # a download's file until it is complete
     # An upload's source as planned, [st_dev, st_ino]: a different file there is not sent.
     identity: list[int] | None = None
+    # When its final checks began (time.time()): all bytes moved, what was written now being
+    # checked. Compared with the transfer's `started`, so a retry's run starts unchecked.
+    checking: float | None = None
+    # In a plan that asks about clashes: where keeping both would put it (planning.py).
+    renamed: str | None = None
+
+    def begin_checks(self) -> None:
+        """Say that the bytes have all moved and what they made is being checked: the
+        transfer is then "verifying" rather than sending, with nothing left to cancel."""
+        self.checking = time.time()
 
     def public(self) -> dict[str, Any]:
         return {
             k: getattr(self, k)
-            for k in ("source", "destination", "bytes", "done", "state", "message", "exists")
+            for k in (
+                "source",
+                "destination",
+                "bytes",
+                "done",
+                "state",
+                "message",
+                "exists",
+                "renamed",
+            )
         }
 
 
@@ -104,6 +123,7 @@ class Transfer:
         done = sum(i.done for i in self.items)
         total = sum(i.bytes for i in self.items if i.state != "skipped")
         rate = self._rate() if self.state == "running" else None
+        verifying = self.verifying
         reply = {
             "id": self.id,
             "direction": self.direction,
@@ -113,14 +133,15 @@ class Transfer:
             "sources": self.sources,
             "conflict": self.conflict,
             "state": self.state,
+            "verifying": verifying,
             "message": self.message,
             "bytes_total": total,
             "bytes_done": done,
             "files_total": sum(1 for i in self.items if not i.marker),
             "files_done": sum(1 for i in self.items if i.state == "done" and not i.marker),
             "files_skipped": sum(1 for i in self.items if i.state == "skipped"),
-            "rate": rate,
-            "eta": (total - done) / rate if rate else None,
+            "rate": None if verifying else rate,
+            "eta": None if verifying or not rate else (total - done) / rate,
             "created": self.created,
             "started": self.started,
             "finished": self.finished,
@@ -133,6 +154,16 @@ class Transfer:
         if items:
             reply["items"] = [i.public() for i in self.items]
         return reply
+
+    @property
+    def verifying(self) -> bool:
+        """Whether the running file's bytes have all moved and its final checks run (the
+        S3 assembly, ETag and SHA-256 of an upload; the flush and SHA-256 of a download)."""
+        since = self.started or 0.0
+        return self.state == "running" and any(
+            i.state == "running" and i.checking is not None and i.checking >= since
+            for i in self.items
+        )
 
     def _rate(self) -> float | None:
         if len(self.samples) < 2:

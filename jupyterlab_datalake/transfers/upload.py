@@ -209,6 +209,7 @@ class Uploader:
         self.manager.write_journal(force=False)
 
     def complete_upload(self, transfer: Transfer, item: Item, md5s: list[bytes]) -> None:
+        item.begin_checks()  # every part is in: S3 assembles them, then they are checked
         multipart.complete(
             self.manager.lake, transfer.bucket, item.destination, item.upload_id, md5s
         )

@@ -254,6 +254,12 @@ export interface ITransferItem {
   message: string | null;
   /** Whether the destination existed when the transfer was planned. */
   exists: boolean;
+  /**
+   * In a plan asked with conflict 'ask': where keeping both would put this clashing file (or
+   * a file of a clashing folder, which is renamed as a whole); null otherwise, and beyond the
+   * first 20 clashes.
+   */
+  renamed?: string | null;
 }
 
 /** A transfer between home and the data lake, as `GET /datalake/transfers` lists it. */
@@ -272,6 +278,11 @@ export interface ITransfer {
   sources: string[];
   conflict: ConflictPolicy;
   state: TransferState;
+  /**
+   * Running, with every byte of the current file moved: what was written is being checked
+   * (S3 assembling an upload's parts, the checksums). `rate` and `eta` are null meanwhile.
+   */
+  verifying: boolean;
   /** Why it failed, in words for the user; null unless failed or cancelled. */
   message: string | null;
   bytes_total: number;

@@ -153,6 +153,7 @@ export const transfer = object({
   direction: oneOf('upload', 'download', 'copy', 'move'),
   area: string,
   state: oneOf('queued', 'running', 'done', 'failed', 'cancelled'),
+  verifying: boolean,
   sources: arrayOf(string),
   destination: string,
   uri: string,

@@ -20,6 +20,7 @@ import { transferName } from '../logic/transfers';
 import { LakeBrowserModel } from '../models/lake';
 import { StatusModel } from '../models/status';
 import { TransfersModel } from '../models/transfers';
+import { transient } from '../notifications/transient';
 
 /** Show a file browser path (relative to its root) in the file browser. */
 export function goToPath(app: JupyterFrontEnd, path: string): void {
@@ -88,7 +89,7 @@ export function transferActions(
 /** Copy an s3a:// URI for Spark, Hive or Trino, and say so. */
 export function copyUri(uri: string, trans: TranslationBundle): void {
   Clipboard.copyToSystem(uri);
-  Notification.info(trans.__('Copied %1', uri), { autoClose: 3000 });
+  transient(trans.__('Copied %1', uri));
 }
 
 /** Copy Python that reads a key (or lists a folder, for a key ending in "/"), and say so. */
@@ -99,9 +100,8 @@ export function copySnippet(
   trans: TranslationBundle
 ): void {
   Clipboard.copyToSystem(pythonSnippet(bucket, key));
-  Notification.info(
-    trans.__('Copied Python that reads %1; paste it into a notebook.', name),
-    { autoClose: 3000 }
+  transient(
+    trans.__('Copied Python that reads %1; paste it into a notebook.', name)
   );
 }
 
@@ -167,10 +167,7 @@ export function lakeActions(options: ILakeActionsOptions): ILakeActions {
           'Something with the same name has appeared in that folder since. Choose what to do with it, then download again.'
         ),
         failed: reason => trans.__('%1 was not downloaded: %2', name, reason),
-        started: value =>
-          trans.__('Downloading %1 into /%2…', name, value.destination),
-        trans,
-        showTransfers
+        trans
       });
     },
     downloadToComputer: entry => {

@@ -31,8 +31,7 @@ export function registerCommands(options: ICommandsOptions): void {
     transfers: dataLake.transfers,
     trans,
     browsers: options.browsers,
-    openPanel: () => panel.open(),
-    showTransfers: () => panel.show('transfers')
+    openPanel: () => panel.open()
   });
 
   app.commands.addCommand(CommandIDs.sendToLake, {

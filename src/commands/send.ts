@@ -24,7 +24,6 @@ export interface ISendOptions {
   trans: TranslationBundle;
   browsers: IFileBrowserFactory | null;
   openPanel: () => void;
-  showTransfers: () => void;
 }
 
 /** What the "Send to data lake" command is made of. */
@@ -143,15 +142,7 @@ export function sender(options: ISendOptions): ISender {
         'Something with the same name has appeared in the data lake since. Choose what to do with it, then send again.'
       ),
       failed: reason => trans.__('%1 was not sent: %2', name, reason),
-      started: () =>
-        trans._n(
-          'Sending %2 to the data lake…',
-          'Sending %1 items to the data lake…',
-          paths.length,
-          name
-        ),
-      trans,
-      showTransfers: options.showTransfers
+      trans
     });
   };
 

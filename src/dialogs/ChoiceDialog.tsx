@@ -8,8 +8,9 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { ConflictPolicy, ITransferPlan } from '../api/types';
+import { ConflictPolicy, ITransferItem, ITransferPlan } from '../api/types';
 import { formatBytes } from '../logic/format';
+import { keptBothAs } from '../logic/transfers';
 
 /** How many destination keys the preview lists before "and N more". */
 const PREVIEW_KEYS = 20;
@@ -107,20 +108,24 @@ export function useConflict(
 ): {
   policy: ConflictPolicy;
   setPolicy: (policy: ConflictPolicy) => void;
-  clashes: string[];
+  /** The plan's files that exist already at the destination. */
+  clashes: ITransferItem[];
   conflict: ConflictPolicy;
 } {
   const [policy, setPolicy] = React.useState<ConflictPolicy>(
     initial && initial !== 'ask' ? initial : 'rename'
   );
-  const clashes = planned.phase === 'planned' ? planned.plan.conflicts : [];
+  const clashes =
+    planned.phase === 'planned'
+      ? planned.plan.items.filter(item => item.exists)
+      : [];
   const conflict = clashes.length > 0 ? policy : 'ask';
   return { policy, setPolicy, clashes, conflict };
 }
 
 /** What to do with what exists already at the destination, once the plan found some. */
 export function ClashChoice(props: {
-  clashes: string[];
+  clashes: ITransferItem[];
   /** Where they exist, as it reads after "in". */
   where: string;
   /** Groups the radio buttons; unique in the page. */
@@ -133,6 +138,19 @@ export function ClashChoice(props: {
   if (clashes.length === 0) {
     return null;
   }
+  // The new names before the user picks them, as the server planned them.
+  const names = keptBothAs(clashes);
+  const keepBoth =
+    names.length === 0
+      ? trans.__('Keep both (rename)')
+      : names.length === 1
+        ? trans.__('Keep both, the new one as %1', names[0])
+        : trans._n(
+            'Keep both, the new ones as %2 and %1 more',
+            'Keep both, the new ones as %2 and %1 more',
+            names.length - 1,
+            names[0]
+          );
   return (
     <Choice
       className="jp-DataLake-conflicts"
@@ -145,7 +163,7 @@ export function ClashChoice(props: {
       name={props.name}
       options={[
         ['overwrite', trans.__('Overwrite')],
-        ['rename', trans.__('Keep both (rename)')],
+        ['rename', keepBoth],
         ['skip', trans.__('Skip existing')]
       ]}
       value={props.policy}

@@ -34,7 +34,8 @@ export async function confirmDestructive(
 /**
  * Ask where a transfer goes, then start it. When something appeared at the destination
  * since the dialog planned it (a 409), the dialog is shown again, with the choice made and a
- * word on why.
+ * word on why. That it started, and then how it ended, the transfer notifier says, in one
+ * notification.
  */
 export async function askThenStart<T>(options: {
   title: string;
@@ -48,10 +49,7 @@ export async function askThenStart<T>(options: {
   /** What the dialog says when shown again after a clash. */
   appeared: string;
   failed: (reason: string) => string;
-  /** What the notification says once it started. */
-  started: (value: T) => string;
   trans: TranslationBundle;
-  showTransfers: () => void;
 }): Promise<void> {
   const { trans } = options;
   let initial: Partial<T> = {};
@@ -78,14 +76,7 @@ export async function askThenStart<T>(options: {
         continue;
       }
       Notification.error(options.failed((error as Error).message));
-      return;
     }
-    Notification.info(options.started(result.value), {
-      autoClose: 5000,
-      actions: [
-        { label: trans.__('Show transfers'), callback: options.showTransfers }
-      ]
-    });
     return;
   }
 }

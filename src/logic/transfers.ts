@@ -6,7 +6,7 @@
 import { PathExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { ITransfer, TransferState } from '../api/types';
+import { ITransfer, ITransferItem, TransferState } from '../api/types';
 
 /** Whether a transfer in this state still moves bytes, or may. */
 export function isActive(state: TransferState): boolean {
@@ -75,4 +75,50 @@ export function trackTransfers(
     }
   }
   return { known: next, finished };
+}
+
+/** Whether a transfer put objects in the lake that can be looked for: a finished upload. */
+export function madeObjects(transfer: ITransfer): boolean {
+  return transfer.direction === 'upload' && transfer.state === 'done';
+}
+
+/**
+ * The objects a finished upload of a folder (or of several things) wrote, to look for: its
+ * files (folder markers say nothing of the files), at most `limit` of them.
+ */
+export function writtenKeys(
+  items: readonly ITransferItem[],
+  limit: number
+): string[] {
+  return items
+    .filter(
+      item =>
+        item.state === 'done' &&
+        item.destination !== '' &&
+        !item.destination.endsWith('/')
+    )
+    .slice(0, limit)
+    .map(item => item.destination);
+}
+
+/**
+ * The new names keeping both would give, as a plan that asks says them: for each clashing file
+ * or folder (a folder is renamed as a whole), the part of its path that changes, once each,
+ * in the plan's order: "report (1).csv", "run (1)".
+ */
+export function keptBothAs(items: readonly ITransferItem[]): string[] {
+  const names: string[] = [];
+  for (const item of items) {
+    if (!item.exists || !item.renamed) {
+      continue;
+    }
+    const was = item.destination.split('/');
+    const will = item.renamed.split('/');
+    const at = will.findIndex((part, i) => part !== was[i]);
+    const name = at >= 0 ? will[at] : '';
+    if (name && !names.includes(name)) {
+      names.push(name);
+    }
+  }
+  return names;
 }

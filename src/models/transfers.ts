@@ -7,7 +7,12 @@ import {
   ITransferRequest,
   TransferState
 } from '../api/types';
-import { isActive, trackTransfers } from '../logic/transfers';
+import {
+  isActive,
+  madeObjects,
+  trackTransfers,
+  writtenKeys
+} from '../logic/transfers';
 import { PolledModel } from './polled';
 
 /**
@@ -41,6 +46,14 @@ export class TransfersModel extends PolledModel<ITransfer[]> {
   /** Emitted once for each transfer that ends while this browser watches it. */
   get finished(): ISignal<this, ITransfer> {
     return this._finished;
+  }
+
+  /**
+   * Emitted for each transfer this browser (re)starts or follows, as soon as the server has
+   * it: before the list that may already show it finished.
+   */
+  get started(): ISignal<this, ITransfer> {
+    return this._startedSignal;
   }
 
   /** Where the files would go, and which keys exist already; starts nothing. */
@@ -83,6 +96,41 @@ export class TransfersModel extends PolledModel<ITransfer[]> {
     await this._reload();
   }
 
+  /**
+   * Whether what a finished upload wrote is gone from the lake (deleted since, say, or the
+   * lake reseeded), as last asked by `checkInLake`; undefined until asked.
+   */
+  isGone(id: string): boolean | undefined {
+    return this._gone.get(id);
+  }
+
+  /**
+   * Ask the lake whether what these finished uploads wrote is still there: each once, or
+   * with `again` now whatever was known. A single file is looked for by its key, many files
+   * (a folder) by their keys, gone when none is left. True unless one of them is gone; what
+   * cannot be asked (the lake down, an area no longer configured) counts as there.
+   */
+  async checkInLake(
+    transfers: readonly ITransfer[],
+    again = false
+  ): Promise<boolean> {
+    const asked = transfers.filter(
+      t =>
+        madeObjects(t) &&
+        !this._asking.has(t.id) &&
+        (again || !this._gone.has(t.id))
+    );
+    if (asked.length > 0) {
+      asked.forEach(t => this._asking.add(t.id));
+      try {
+        await this._ask(asked);
+      } finally {
+        asked.forEach(t => this._asking.delete(t.id));
+      }
+    }
+    return transfers.every(t => this._gone.get(t.id) !== true);
+  }
+
   protected fetch(): Promise<ITransfer[]> {
     return this._api.listTransfers();
   }
@@ -109,6 +157,7 @@ export class TransfersModel extends PolledModel<ITransfer[]> {
    */
   private async _started(transfer: ITransfer): Promise<ITransfer> {
     this._known.set(transfer.id, transfer.state);
+    this._startedSignal.emit(transfer);
     // The poll may be waiting out an idle interval, or standing by with the panel closed.
     this._waking = true;
     try {
@@ -117,6 +166,54 @@ export class TransfersModel extends PolledModel<ITransfer[]> {
       this._waking = false;
     }
     return transfer;
+  }
+
+  private async _ask(transfers: ITransfer[]): Promise<void> {
+    const byArea = new Map<string, ITransfer[]>();
+    const many: ITransfer[] = [];
+    for (const t of transfers) {
+      if (t.destination.endsWith('/')) {
+        many.push(t);
+      } else {
+        byArea.set(t.area, [...(byArea.get(t.area) ?? []), t]);
+      }
+    }
+    const found = new Map<string, boolean>();
+    const single = async (area: string, files: ITransfer[]) => {
+      for (let i = 0; i < files.length; i += INFO_BATCH) {
+        const batch = files.slice(i, i + INFO_BATCH);
+        const infos = await this._api.objectsInfo(
+          area,
+          batch.map(t => t.destination)
+        );
+        batch.forEach((t, n) => found.set(t.id, infos[n]?.missing === true));
+      }
+    };
+    const folder = async (t: ITransfer) => {
+      const { items = [] } = await this._api.getTransfer(t.id);
+      const keys = writtenKeys(items, INFO_BATCH);
+      if (keys.length > 0) {
+        const infos = await this._api.objectsInfo(t.area, keys);
+        found.set(
+          t.id,
+          infos.every(info => info.missing === true)
+        );
+      }
+    };
+    // What cannot be asked stays unknown, and is asked again when next shown.
+    const quietly = (asking: Promise<void>) => asking.catch(() => undefined);
+    await Promise.all([
+      ...[...byArea].map(([area, files]) => quietly(single(area, files))),
+      ...many.map(t => quietly(folder(t)))
+    ]);
+    let changed = false;
+    for (const [id, gone] of found) {
+      changed = changed || this._gone.get(id) !== gone;
+      this._gone.set(id, gone);
+    }
+    if (changed) {
+      this.emitChanged();
+    }
   }
 
   /** Fetch the list after a change, without waiting for the poll. */
@@ -131,7 +228,13 @@ export class TransfersModel extends PolledModel<ITransfer[]> {
   private _known = new Map<string, TransferState>();
   private _waking = false;
   private _finished = new Signal<this, ITransfer>(this);
+  private _startedSignal = new Signal<this, ITransfer>(this);
+  private _gone = new Map<string, boolean>();
+  private _asking = new Set<string>();
 }
+
+/** The most keys `POST /datalake/objects/info` answers at once. */
+const INFO_BATCH = 200;
 
 export namespace TransfersModel {
   export interface IOptions extends PolledModel.IClientOptions {

@@ -7,10 +7,16 @@ import { ITransferActions } from '../components/actions';
 import { downloadedInto, transferName } from '../logic/transfers';
 import { TransfersModel } from '../models/transfers';
 
+/** How long the word that a transfer started stays on screen; it stays in the centre. */
+const STARTED_MS = 5000;
+/** How long the word that a transfer was cancelled stays on screen. */
+const CANCELLED_MS = 3000;
+
 /**
- * Tells the user how each transfer they watched ended, wherever they are in JupyterLab: with
- * what to paste into code when an upload is done, where a download went, and a way to try
- * again when it failed. A cancelled transfer was cancelled by the user and needs no word.
+ * Tells the user that each transfer they started runs, then, in the same notification, how it
+ * ended, wherever they are in JupyterLab: with what to paste into code when an upload is
+ * done, where a download went, and a way to try again when it failed. One notification a
+ * transfer, so the notification centre holds no "Sending…" beside its outcome.
  */
 export class TransferNotifier implements IDisposable {
   constructor(
@@ -18,6 +24,7 @@ export class TransferNotifier implements IDisposable {
     private readonly _trans: TranslationBundle,
     private readonly _actions: ITransferActions
   ) {
+    _transfers.started.connect(this._started, this);
     _transfers.finished.connect(this._notify, this);
   }
 
@@ -28,7 +35,55 @@ export class TransferNotifier implements IDisposable {
   dispose(): void {
     if (!this._disposed) {
       this._disposed = true;
+      this._transfers.started.disconnect(this._started, this);
       this._transfers.finished.disconnect(this._notify, this);
+      this._shown.clear();
+    }
+  }
+
+  private _started(_: unknown, transfer: ITransfer): void {
+    const trans = this._trans;
+    const name = transferName(transfer, trans);
+    const message =
+      transfer.direction === 'download'
+        ? trans.__('Downloading %1 into /%2…', name, downloadedInto(transfer))
+        : trans.__('Sending %1 to the data lake…', name);
+    const options = {
+      autoClose: STARTED_MS,
+      actions: [
+        {
+          label: trans.__('Show transfers'),
+          callback: this._actions.showTransfers
+        }
+      ]
+    };
+    // A retry's word replaces how the run before ended.
+    this._say(transfer, 'in-progress', message, options);
+  }
+
+  /**
+   * Say something of a transfer in the notification that tells of it, while that is in the
+   * notification centre; else in a new one, unless `inPlaceOnly`.
+   */
+  private _say(
+    transfer: ITransfer,
+    type: Notification.TypeOptions,
+    message: string,
+    options: { autoClose: number | false; actions?: Notification.IAction[] },
+    inPlaceOnly = false
+  ): void {
+    const id = this._shown.get(transfer.id);
+    const updated =
+      id !== undefined &&
+      Notification.update({
+        id,
+        message,
+        type,
+        autoClose: options.autoClose,
+        actions: options.actions ?? []
+      });
+    if (!updated && !inPlaceOnly) {
+      this._shown.set(transfer.id, Notification.emit(message, type, options));
     }
   }
 
@@ -38,7 +93,17 @@ export class TransferNotifier implements IDisposable {
     // Toasts show about 140 characters; the name comes first, the long URI last.
     const name = transferName(transfer, trans);
     const download = transfer.direction === 'download';
-    if (transfer.state === 'done' && download) {
+    if (transfer.state === 'cancelled') {
+      // The user cancelled it and knows: only the word that it started, if still there,
+      // changes to say so, briefly.
+      this._say(
+        transfer,
+        'info',
+        trans.__('%1: %2', name, transfer.message ?? trans.__('Cancelled.')),
+        { autoClose: CANCELLED_MS },
+        true
+      );
+    } else if (transfer.state === 'done' && download) {
       this._downloaded(transfer, name);
     } else if (transfer.state === 'done') {
       // Copying leaves the notification up, so that both can be copied.
@@ -47,7 +112,9 @@ export class TransferNotifier implements IDisposable {
         what(transfer);
       };
       const skipped = transfer.files_skipped;
-      Notification.success(
+      this._say(
+        transfer,
+        'success',
         skipped > 0
           ? trans._n(
               'Sent %2 to the data lake (%1 skipped, already there): %3',
@@ -87,7 +154,9 @@ export class TransferNotifier implements IDisposable {
                 callback: () => actions.retry(transfer)
               }
             ];
-      Notification.error(
+      this._say(
+        transfer,
+        'error',
         download
           ? trans.__('%1 was not downloaded: %2', name, reason)
           : trans.__('%1 was not sent: %2', name, reason),
@@ -100,7 +169,9 @@ export class TransferNotifier implements IDisposable {
     const trans = this._trans;
     const folder = `/${downloadedInto(transfer)}`;
     const skipped = transfer.files_skipped;
-    Notification.success(
+    this._say(
+      transfer,
+      'success',
       skipped > 0
         ? trans._n(
             'Downloaded %2 into %3 (%1 skipped, already there)',
@@ -123,4 +194,6 @@ export class TransferNotifier implements IDisposable {
   }
 
   private _disposed = false;
+  /** The notification that tells of a transfer, by transfer id: how it runs, then ended. */
+  private _shown = new Map<string, string>();
 }

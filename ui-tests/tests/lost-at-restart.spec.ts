@@ -75,8 +75,22 @@ test.describe('Lost at restart', () => {
       .locator('.Toastify__toast')
       .filter({ hasText: 'which a restart deletes' });
     await expect(toast).toHaveCount(1);
+    // Home as ~, so that the advice is not cut off, in the toast or in the centre.
     await expect(toast).toContainText(
-      `export.ipynb (cell 1, line 1) writes to /tmp/out.csv, which a restart deletes. Use ${HOME}/tmp/out.csv instead.`
+      'export.ipynb (cell 1, line 1) writes to /tmp/out.csv, which a restart deletes. Use ~/tmp/out.csv instead.'
+    );
+
+    // Saved again, the line unchanged: no second warning. Changed: one about it.
+    await page.notebook.save();
+    await page.notebook.setCell(0, 'code', "df.to_csv('/tmp/out2.csv')");
+    await page.notebook.save();
+    await page.locator('.jp-Notification-Status').click();
+    const warnings = page
+      .locator('.jp-Notification-List-Item')
+      .filter({ hasText: 'which a restart deletes' });
+    await expect(warnings).toHaveCount(2);
+    await expect(warnings.filter({ hasText: 'out2.csv' })).toContainText(
+      'export.ipynb (cell 1, line 1) writes to /tmp/out2.csv, which a restart deletes. Use ~/tmp/out2.csv instead.'
     );
   });
 });

@@ -33,11 +33,13 @@ function deleteObject(key: string): void {
 }
 
 test.describe('Send to data lake', () => {
-  const name = `measurements-${crypto.randomBytes(4).toString('hex')}.csv`;
+  const stem = `measurements-${crypto.randomBytes(4).toString('hex')}`;
+  const name = `${stem}.csv`;
   const key = `shared/${name}`;
 
   test.afterEach(() => {
     deleteObject(key);
+    deleteObject(`shared/${stem} (1).csv`);
   });
 
   test('right-click, Shared, progress, notification, byte-exact, copy URI', async ({
@@ -78,8 +80,92 @@ test.describe('Send to data lake', () => {
 
     expect(readObject(key).equals(data)).toBe(true);
 
+    // The notification that said "Sending…" now says how it ended: there is no other.
+    await expect(
+      page.locator('.Toastify__toast').filter({ hasText: `Sending ${name}` })
+    ).toHaveCount(0);
+
     await toast.getByText('Copy s3a:// URI').click();
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toBe(`s3a://datalake/${key}`);
+    // The copy is confirmed in passing, and leaves nothing in the notification centre.
+    const confirmation = page
+      .locator('.Toastify__toast')
+      .filter({ hasText: `Copied s3a://datalake/${key}` });
+    await expect(confirmation).toBeVisible();
+    await expect(confirmation).toHaveCount(0, { timeout: 15 * 1000 });
+
+    // The row says when the send started, exactly in its tooltip.
+    await expect(row.locator('.jp-DataLake-transferWhen')).toHaveAttribute(
+      'title',
+      /^Started \d/
+    );
+
+    // Deleted from the lake meanwhile: a copy finds out, and says so.
+    deleteObject(key);
+    await row
+      .getByRole('button', { name: `Copy the s3a:// URI of ${name}` })
+      .click();
+    await expect(row).toContainText(`${name} is no longer in the data lake.`);
+    await expect(
+      row.getByRole('button', { name: `Copy Python code that reads ${name}` })
+    ).toBeDisabled();
+
+    // One entry in the notification centre for the whole send: how it ended.
+    await page.locator('.jp-Notification-Status').click();
+    const entries = page
+      .locator('.jp-Notification-List-Item')
+      .filter({ hasText: name });
+    await expect(entries).toHaveCount(1);
+    await expect(entries).toContainText(`Sent ${name} to the data lake`);
+  });
+
+  test('Keep both says the new name before sending, and rows tell sends apart', async ({
+    page,
+    tmpPath
+  }) => {
+    fs.writeFileSync(path.join(HOME, tmpPath, name), 'id,value\n1,2\n');
+    await page.filebrowser.refresh();
+    const item = page.locator(`.jp-DirListing-item[title^="Name: ${name}"]`);
+    const sendIt = async () => {
+      await page.sidebar.openTab('filebrowser');
+      await item.click({ button: 'right' });
+      await page.getByRole('menuitem', { name: 'Send to data lake' }).click();
+      const dialog = page.locator('.jp-Dialog');
+      await dialog.getByRole('radio', { name: /Shared/ }).check();
+      await expect(dialog).toContainText(key);
+      return dialog;
+    };
+    const first = await sendIt();
+    await first.getByRole('button', { name: /^Send/ }).click();
+    await page.sidebar.openTab(PANEL_ID);
+    const rows = page
+      .locator('.jp-DataLake-transfer')
+      .filter({ hasText: name });
+    await expect(rows.first()).toHaveAttribute('data-state', 'done', {
+      timeout: 60 * 1000
+    });
+
+    const again = await sendIt();
+    const keepBoth = again.getByRole('radio', {
+      name: `Keep both, the new one as ${stem} (1).csv`
+    });
+    await expect(keepBoth).toBeChecked();
+    await again.getByRole('button', { name: /^Send/ }).click();
+    await page.sidebar.openTab(PANEL_ID);
+    await expect(rows).toHaveCount(2);
+    await expect(rows.first()).toHaveAttribute('data-state', 'done', {
+      timeout: 60 * 1000
+    });
+    await expect(rows.first()).toContainText(`shared/${stem} (1).csv`);
+    expect(readObject(`shared/${stem} (1).csv`).toString()).toBe(
+      'id,value\n1,2\n'
+    );
+    for (const row of await rows.all()) {
+      await expect(row.locator('.jp-DataLake-transferWhen')).toHaveAttribute(
+        'title',
+        /^Started \d/
+      );
+    }
   });
 });

@@ -85,6 +85,31 @@ describe('SendDialog', () => {
     expect(widget.getValue().conflict).toBe('overwrite');
   });
 
+  it('names what keeping both would call the new file, before it is picked', async () => {
+    const rename = (renamed: Record<string, string>) => async () => {
+      const planned = plan(Object.keys(renamed), Object.keys(renamed));
+      planned.items.forEach(i => (i.renamed = renamed[i.destination]));
+      return planned;
+    };
+    const label = () =>
+      (widget.node.querySelector('input[value="rename"]') as HTMLElement)
+        .parentElement?.textContent;
+    await open(rename({ 'users/ada/report.csv': 'users/ada/report (2).csv' }));
+    await settle();
+    expect(label()).toBe('Keep both, the new one as report (2).csv');
+    React.act(() => widget.dispose());
+    // A folder is renamed as a whole; a file beside it on its own.
+    await open(
+      rename({
+        'users/ada/run/a.txt': 'users/ada/run (1)/a.txt',
+        'users/ada/run/b.txt': 'users/ada/run (1)/b.txt',
+        'users/ada/notes.txt': 'users/ada/notes (1).txt'
+      })
+    );
+    await settle();
+    expect(label()).toBe('Keep both, the new ones as run (1) and 1 more');
+  });
+
   it("starts with 'ask' when nothing clashes, and plans again once typing pauses", async () => {
     const asked: string[] = [];
     await open(async request => {

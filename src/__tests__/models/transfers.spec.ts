@@ -1,7 +1,7 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
 import { DataLakeAPI } from '../../api/client';
-import { ITransfer, TransferState } from '../../api/types';
+import { ITransfer, ITransferItem, TransferState } from '../../api/types';
 import {
   downloadedInto,
   trackTransfers,
@@ -139,6 +139,18 @@ class FakeAPI {
     return this.list;
   };
   startTransfer = async (): Promise<ITransfer> => transfer('new', 'queued');
+  /** The keys the lake has; what is asked about, one list of keys a request. */
+  inLake = new Set<string>();
+  asked: string[][] = [];
+  objectsInfo = async (_: string, keys: string[]) => {
+    this.asked.push(keys);
+    return keys.map(key =>
+      this.inLake.has(key) ? { key, size: 1 } : { key, missing: true }
+    );
+  };
+  items: ITransferItem[] = [];
+  getTransfer = async (id: string): Promise<ITransfer> =>
+    transfer(id, 'done', { items: this.items });
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -209,6 +221,59 @@ describe('TransfersModel', () => {
     expect(finished.map(t => t.id)).toEqual(['new']);
   });
 });
+
+describe('TransfersModel.checkInLake', () => {
+  it('asks the lake once about each finished upload, and again on request', async () => {
+    const api = new FakeAPI();
+    api.inLake = new Set(['users/ada/kept.csv', 'users/ada/run/b.txt']);
+    api.items = [
+      item('users/ada/run/', 'done'),
+      item('users/ada/run/a.txt', 'done'),
+      item('users/ada/run/b.txt', 'done'),
+      item('', 'skipped')
+    ];
+    const model = new TransfersModel({
+      api: api as unknown as DataLakeAPI,
+      interval: 3600
+    });
+    const kept = transfer('kept', 'done');
+    const gone = transfer('gone', 'done');
+    const run = transfer('run', 'done', { destination: 'users/ada/run/' });
+    const listed = [kept, gone, run, transfer('moving', 'running')];
+    expect(await model.checkInLake(listed)).toBe(false);
+    // The single files in one request; a folder by its files, the marker left out.
+    expect(api.asked).toEqual([
+      ['users/ada/kept.csv', 'users/ada/gone.csv'],
+      ['users/ada/run/a.txt', 'users/ada/run/b.txt']
+    ]);
+    expect(listed.map(t => model.isGone(t.id))).toEqual([
+      false,
+      true,
+      false, // one of its files is still there
+      undefined
+    ]);
+    // Shown again: nothing asked again.
+    await model.checkInLake(listed);
+    expect(api.asked).toHaveLength(2);
+    // A copy asks again: the lake was reseeded meanwhile.
+    api.inLake.clear();
+    expect(await model.checkInLake([kept], true)).toBe(false);
+    expect(model.isGone('kept')).toBe(true);
+    model.dispose();
+  });
+});
+
+function item(destination: string, state: ITransferItem['state']) {
+  return {
+    source: destination,
+    destination,
+    bytes: 1,
+    done: 1,
+    state,
+    message: null,
+    exists: false
+  };
+}
 
 describe('downloadedInto', () => {
   it('names the folder a download went into', () => {

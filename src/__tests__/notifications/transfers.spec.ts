@@ -11,6 +11,7 @@ import { transfer } from '../fixtures/transfers';
 const trans = nullTranslator.load('jupyterlab_datalake');
 
 describe('TransferNotifier', () => {
+  const started = new Signal<unknown, ITransfer>({});
   const finished = new Signal<unknown, ITransfer>({});
   const shown: ITransfer[] = [];
   const actions = {
@@ -19,16 +20,79 @@ describe('TransferNotifier', () => {
     showInFileBrowser: (t: ITransfer) => shown.push(t)
   } as unknown as ITransferActions;
   new TransferNotifier(
-    { finished } as unknown as TransfersModel,
+    { started, finished } as unknown as TransfersModel,
     trans,
     actions
   );
+  afterEach(() => Notification.dismiss());
+
+  /** The notification centre's entries. */
+  const centre = () =>
+    Notification.manager.notifications.map(n => [n.type, n.message]);
+
+  it('says a send started, then how it ended in the same notification', () => {
+    started.emit(transfer('s', 'queued'));
+    expect(centre()).toEqual([
+      ['in-progress', 'Sending s.csv to the data lake…']
+    ]);
+    finished.emit(transfer('s', 'done'));
+    expect(centre()).toEqual([
+      ['success', 'Sent s.csv to the data lake: s3a://datalake/users/ada/s.csv']
+    ]);
+    const [entry] = Notification.manager.notifications;
+    expect(entry.options.actions?.map(a => a.label)).toEqual([
+      'Copy s3a:// URI',
+      'Copy Python snippet'
+    ]);
+  });
+
+  it('turns the word that a transfer started into the cancel, and a failure in place', () => {
+    started.emit(transfer('c', 'running'));
+    finished.emit(
+      transfer('c', 'cancelled', {
+        message: 'Cancelled; nothing partial was left in the data lake.'
+      })
+    );
+    started.emit(
+      transfer('f', 'queued', {
+        direction: 'download',
+        sources: ['shared/f.csv'],
+        destination: 'work/f.csv'
+      })
+    );
+    expect(centre()).toEqual([
+      ['in-progress', 'Downloading f.csv into /work…'],
+      ['info', 'c.csv: Cancelled; nothing partial was left in the data lake.']
+    ]);
+    finished.emit(
+      transfer('f', 'failed', {
+        direction: 'download',
+        sources: ['shared/f.csv'],
+        destination: 'work/f.csv',
+        message: 'Not enough space in your home.'
+      })
+    );
+    expect(centre()).toEqual([
+      ['error', 'f.csv was not downloaded: Not enough space in your home.'],
+      ['info', 'c.csv: Cancelled; nothing partial was left in the data lake.']
+    ]);
+  });
+
+  it('keeps one notification for a transfer retried, in place of its failure', () => {
+    started.emit(transfer('r', 'queued'));
+    finished.emit(transfer('r', 'failed'));
+    started.emit(transfer('r', 'queued'));
+    expect(centre()).toEqual([
+      ['in-progress', 'Sending r.csv to the data lake…']
+    ]);
+  });
 
   function told(level: 'success' | 'error', what: ITransfer) {
-    const spy = jest.spyOn(Notification, level).mockReturnValue('id');
+    const spy = jest.spyOn(Notification, 'emit').mockReturnValue('id');
     finished.emit(what);
     expect(spy).toHaveBeenCalledTimes(1);
-    const [message, options] = spy.mock.calls[0];
+    const [message, type, options] = spy.mock.calls[0];
+    expect(type).toBe(level);
     spy.mockRestore();
     return {
       message,

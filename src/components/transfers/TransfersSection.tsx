@@ -4,6 +4,7 @@ import * as React from 'react';
 import {
   formatBytes,
   formatDuration,
+  formatModified,
   formatPercent,
   formatRate
 } from '../../logic/format';
@@ -24,6 +25,10 @@ export function TransfersSection(props: ITransfersSectionProps): JSX.Element {
   const { model, trans, actions } = props;
   const transfers = model.value;
   const finished = model.transfers.filter(t => !isActive(t.state)).length;
+  // Whether what finished uploads made is still in the lake, asked once each as it shows.
+  React.useEffect(() => {
+    void model.checkInLake(model.transfers);
+  }, [transfers]);
   return (
     <Section
       id="transfers"
@@ -66,6 +71,8 @@ export function TransfersSection(props: ITransfersSectionProps): JSX.Element {
               transfer={transfer}
               trans={trans}
               actions={actions}
+              gone={model.isGone(transfer.id)}
+              check={() => model.checkInLake([transfer], true)}
             />
           ))}
         </ul>
@@ -81,6 +88,9 @@ function stateText(transfer: ITransfer, trans: TranslationBundle): string {
     case 'queued':
       return trans.__('Waiting');
     case 'running':
+      if (transfer.verifying) {
+        return trans.__('Verifying…');
+      }
       return upload ? trans.__('Sending') : trans.__('Receiving');
     case 'done':
       return upload ? trans.__('Sent') : trans.__('Received');
@@ -95,13 +105,28 @@ function TransferRow(props: {
   transfer: ITransfer;
   trans: TranslationBundle;
   actions: ITransferActions;
+  /** Whether what the upload made is gone from the lake: true, false, or not known. */
+  gone: boolean | undefined;
+  /** Ask the lake again; true when what the upload made is there (or nobody knows). */
+  check: () => Promise<boolean>;
 }): JSX.Element {
-  const { transfer, trans, actions } = props;
+  const { transfer, trans, actions, gone, check } = props;
   const name = transferName(transfer, trans);
   const upload = transfer.direction === 'upload';
   const { state } = transfer;
+  // Two sends of one file are told apart by when they started.
+  const when = formatModified(transfer.started ?? transfer.created);
+  const active = isActive(state) && !transfer.verifying;
+  /** Copy what the upload made, unless the lake says it is gone by now. */
+  const copy = (what: (t: ITransfer) => void) => () =>
+    void check().then(there => there && what(transfer));
   return (
-    <li className="jp-DataLake-transfer" data-state={state}>
+    <li
+      className="jp-DataLake-transfer"
+      data-state={state}
+      data-verifying={transfer.verifying || undefined}
+      data-gone={gone || undefined}
+    >
       <div className="jp-DataLake-transferHead">
         <span
           className="jp-DataLake-transferName"
@@ -111,6 +136,16 @@ function TransferRow(props: {
         </span>
         <span className="jp-DataLake-transferState">
           {stateText(transfer, trans)}
+          {' · '}
+          <time
+            className="jp-DataLake-transferWhen"
+            dateTime={new Date(
+              (transfer.started ?? transfer.created) * 1000
+            ).toISOString()}
+            title={trans.__('Started %1', when.exact)}
+          >
+            {when.relative}
+          </time>
         </span>
       </div>
       <div className="jp-DataLake-transferWhere" title={transfer.uri}>
@@ -130,6 +165,11 @@ function TransferRow(props: {
       {state === 'failed' && transfer.message && (
         <p className="jp-DataLake-transferMessage">{transfer.message}</p>
       )}
+      {state === 'done' && upload && gone && (
+        <p className="jp-DataLake-transferMessage jp-DataLake-transferGone">
+          {trans.__('%1 is no longer in the data lake.', name)}
+        </p>
+      )}
       {state === 'done' && (
         <p className="jp-DataLake-muted jp-DataLake-transferSummary">
           {trans._n(
@@ -148,7 +188,7 @@ function TransferRow(props: {
         </p>
       )}
       <div className="jp-DataLake-transferActions">
-        {isActive(state) && (
+        {active && (
           <TransferButton
             className="jp-DataLake-transferCancel"
             text={trans.__('Cancel')}
@@ -184,13 +224,15 @@ function TransferRow(props: {
               className="jp-DataLake-copyUri"
               text={trans.__('Copy s3a:// URI')}
               label={trans.__('Copy the s3a:// URI of %1', name)}
-              onClick={() => actions.copyUri(transfer)}
+              onClick={copy(actions.copyUri)}
+              disabled={gone}
             />
             <TransferButton
               className="jp-DataLake-copySnippet"
               text={trans.__('Copy Python snippet')}
               label={trans.__('Copy Python code that reads %1', name)}
-              onClick={() => actions.copySnippet(transfer)}
+              onClick={copy(actions.copySnippet)}
+              disabled={gone}
             />
           </>
         )}
@@ -212,6 +254,7 @@ function TransferButton(props: {
   text: string;
   label: string;
   onClick: () => void;
+  disabled?: boolean;
 }): JSX.Element {
   return (
     <button
@@ -219,6 +262,7 @@ function TransferButton(props: {
       onClick={props.onClick}
       aria-label={props.label}
       title={props.label}
+      disabled={props.disabled}
     >
       {props.text}
     </button>
@@ -233,6 +277,9 @@ function TransferProgress(props: {
   const { transfer, name, trans } = props;
   const percent = transferPercent(transfer);
   const details = [formatPercent(percent)];
+  if (transfer.verifying) {
+    details.push(trans.__('checking what was written'));
+  }
   if (transfer.state === 'running' && transfer.rate !== null) {
     details.push(formatRate(transfer.rate));
   }

@@ -16,13 +16,21 @@ describe('TransfersSection', () => {
   let widget: Widget;
   afterEach(() => React.act(() => widget?.dispose()));
 
-  function render(transfers: ITransfer[] | null, actions: ITransferActions) {
+  function render(
+    transfers: ITransfer[] | null,
+    actions: ITransferActions,
+    gone: string[] = []
+  ) {
+    // What the lake says of each upload's objects: gone for those listed.
     const model = {
       value: transfers,
       transfers: transfers ?? [],
       error: null,
       isFetching: false,
-      refresh: async () => undefined
+      refresh: async () => undefined,
+      isGone: (id: string) => gone.includes(id),
+      checkInLake: async (asked: ITransfer[]) =>
+        asked.every(t => !gone.includes(t.id))
     } as unknown as TransfersModel;
     widget = ReactWidget.create(
       <TransfersSection model={model} trans={trans} actions={actions} />
@@ -161,7 +169,8 @@ describe('TransfersSection', () => {
       expect(button.getAttribute('aria-label')).toBeTruthy();
     }
 
-    await React.act(() => {
+    // A copy asks the lake first, so it is carried out last.
+    await React.act(async () => {
       (
         row('done').querySelector('.jp-DataLake-copySnippet') as HTMLElement
       ).click();
@@ -172,6 +181,65 @@ describe('TransfersSection', () => {
         widget.node.querySelector('.jp-DataLake-clearTransfers') as HTMLElement
       ).click();
     });
-    expect(spy.calls).toEqual(['copySnippet ok', 'retry bad', 'clear']);
+    expect(spy.calls).toEqual(['retry bad', 'clear', 'copySnippet ok']);
+  });
+
+  it('says it is verifying once every byte moved, with nothing left to cancel', async () => {
+    await render(
+      [
+        transfer('big', 'running', {
+          verifying: true,
+          bytes_done: 100 * MiB
+        })
+      ],
+      actions()
+    );
+    const row = widget.node.querySelector(
+      '.jp-DataLake-transfer'
+    ) as HTMLElement;
+    expect(
+      row.querySelector('.jp-DataLake-transferState')?.textContent
+    ).toMatch(/^Verifying…/);
+    expect(row.querySelector('.jp-DataLake-transferDetails')?.textContent).toBe(
+      '100% · checking what was written · 100 MiB of 100 MiB'
+    );
+    expect(row.querySelector('.jp-DataLake-transferCancel')).toBe(null);
+  });
+
+  it('says when each transfer started, to the second in a tooltip', async () => {
+    const now = Date.now() / 1000;
+    await render(
+      [
+        transfer('again', 'done', { created: now - 120, started: now - 60 }),
+        transfer('first', 'done', { created: now - 7200, started: now - 7200 })
+      ],
+      actions()
+    );
+    const times = Array.from(
+      widget.node.querySelectorAll('.jp-DataLake-transferWhen')
+    ) as HTMLElement[];
+    expect(times.map(t => t.textContent)).toEqual(['1m ago', '2h ago']);
+    expect(times[0].title).toMatch(/^Started \w+/);
+    expect(times[0].title).not.toBe(times[1].title);
+  });
+
+  it('says when what an upload wrote is gone, and copies nothing of it', async () => {
+    const spy = actions();
+    await render([transfer('kept', 'done'), transfer('gone', 'done')], spy, [
+      'gone'
+    ]);
+    const row = (id: string) =>
+      Array.from(widget.node.querySelectorAll('.jp-DataLake-transfer')).find(
+        li => li.textContent?.includes(`${id}.csv`)
+      ) as HTMLElement;
+    expect(row('gone').textContent).toContain(
+      'gone.csv is no longer in the data lake.'
+    );
+    const copy = (id: string) =>
+      row(id).querySelector('.jp-DataLake-copyUri') as HTMLButtonElement;
+    expect(copy('gone').disabled).toBe(true);
+    expect(row('kept').textContent).not.toContain('no longer');
+    await React.act(async () => copy('kept').click());
+    expect(spy.calls).toEqual(['copyUri kept']);
   });
 });
