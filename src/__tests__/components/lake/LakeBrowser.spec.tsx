@@ -70,6 +70,8 @@ describe('LakeBrowser', () => {
       copyUri: record('uri'),
       copySnippet: record('snippet'),
       delete: record('delete'),
+      rename: record('rename'),
+      sendHere: paths => calls.push(`send ${paths.join(',')}`),
       upload: files => calls.push(`upload ${files.map(f => f.name)}`)
     };
     widget = ReactWidget.create(
@@ -137,8 +139,11 @@ describe('LakeBrowser', () => {
       'Copy Python snippet for a.csv',
       'Delete a.csv'
     ]);
+    // A folder's URI and snippet are copied as an object's are.
     expect(labels(row('users/ada/raw/'))).toEqual([
       'Download raw to home',
+      'Copy s3a:// URI of raw',
+      'Copy Python snippet for raw',
       'Delete raw'
     ]);
 
@@ -295,6 +300,134 @@ describe('LakeBrowser', () => {
     expect(model.prefix).toBe('');
   });
 
+  const key = (
+    target: HTMLElement,
+    name: string,
+    init: KeyboardEventInit = {}
+  ) =>
+    act(() =>
+      target.dispatchEvent(
+        new KeyboardEvent('keydown', { key: name, bubbles: true, ...init })
+      )
+    );
+
+  it('keeps the focus in the listing as Enter opens a folder and Backspace goes back up', async () => {
+    lake.folders['users/ada/'] = [folder('a'), folder('raw'), object('x.csv')];
+    lake.folders['users/ada/raw/'] = [folder('empty'), object('inside.csv')];
+    lake.folders['users/ada/raw/empty/'] = [];
+    await render();
+    await act(() => row('users/ada/raw/').focus());
+    await key(row('users/ada/raw/'), 'Enter');
+    await settle();
+    expect(model.prefix).toBe('raw');
+    expect(document.activeElement).toBe(row('users/ada/raw/empty/'));
+
+    // An empty folder has no row: the listing keeps the focus, and Backspace.
+    await key(row('users/ada/raw/empty/'), 'Enter');
+    await settle();
+    expect(model.prefix).toBe('raw/empty');
+    expect(document.activeElement).toBe($('[role="tabpanel"]'));
+    await key($('[role="tabpanel"]'), 'Backspace');
+    await settle();
+    expect(model.prefix).toBe('raw');
+    // Back up, on the folder just left.
+    expect(document.activeElement).toBe(row('users/ada/raw/empty/'));
+    await key(row('users/ada/raw/empty/'), 'Backspace');
+    await settle();
+    expect(model.prefix).toBe('');
+    expect(document.activeElement).toBe(row('users/ada/raw/'));
+  });
+
+  it('selects with clicks, and runs Enter, Delete and F2 on a file or the selection', async () => {
+    lake.folders['users/ada/'] = ['a', 'b', 'c', 'd'].map(n =>
+      object(`${n}.csv`)
+    );
+    await render();
+    const click = (target: HTMLElement, init: MouseEventInit = {}) =>
+      act(() =>
+        target.dispatchEvent(
+          new MouseEvent('click', { bubbles: true, ...init })
+        )
+      );
+    await click(row('users/ada/a.csv'));
+    await click(row('users/ada/c.csv'), { shiftKey: true });
+    await click(row('users/ada/d.csv'), { ctrlKey: true });
+    await click(row('users/ada/b.csv'), { ctrlKey: true });
+    expect([...model.selection].sort()).toEqual([
+      'users/ada/a.csv',
+      'users/ada/c.csv',
+      'users/ada/d.csv'
+    ]);
+    expect(row('users/ada/a.csv').getAttribute('aria-selected')).toBe('true');
+    expect(row('users/ada/b.csv').getAttribute('aria-selected')).toBe('false');
+
+    // Delete on a selected row deletes the selection; on another row, that row.
+    await key(row('users/ada/d.csv'), 'Delete');
+    await key(row('users/ada/b.csv'), 'Delete');
+    // Enter on a file fetches it into home; F2 asks to rename it.
+    await key(row('users/ada/b.csv'), 'Enter');
+    await key(row('users/ada/b.csv'), 'F2');
+    expect(calls).toEqual([
+      'delete users/ada/a.csv,users/ada/c.csv,users/ada/d.csv',
+      'delete users/ada/b.csv',
+      'home users/ada/b.csv',
+      'rename users/ada/b.csv'
+    ]);
+
+    // Shift and the arrows extend the selection from where it started.
+    await click(row('users/ada/b.csv'));
+    await key(row('users/ada/b.csv'), 'ArrowDown', { shiftKey: true });
+    expect([...model.selection]).toEqual([
+      'users/ada/b.csv',
+      'users/ada/c.csv'
+    ]);
+  });
+
+  it('says whether the filter covered the whole folder or only its first entries', async () => {
+    lake.folders['users/ada/'] = ['1', '2', '3', '4', '5'].map(n =>
+      object(`part${n}.csv`)
+    );
+    model = new LakeBrowserModel({
+      api: lake.api,
+      transfers: lake.transfers,
+      areas: lake.areas,
+      pageSize: 2,
+      levelLimit: 100
+    });
+    await render();
+    await settle();
+    // The whole level came in, page after page: the last page's name is found.
+    const filter = $<HTMLInputElement>('input[aria-label="Filter by name"]');
+    const type = (text: string) =>
+      act(() => {
+        Object.getOwnPropertyDescriptor(
+          HTMLInputElement.prototype,
+          'value'
+        )!.set!.call(filter, text);
+        filter.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+    await type('part5');
+    expect(rows().map(r => r.dataset.key)).toEqual(['users/ada/part5.csv']);
+    await type('nothing');
+    expect($('.jp-DataLake-lakeNoMatch').textContent).toBe(
+      'No name in this folder contains “nothing”.'
+    );
+
+    await act(() => widget.dispose());
+    model = new LakeBrowserModel({
+      api: lake.api,
+      transfers: lake.transfers,
+      areas: lake.areas,
+      pageSize: 2,
+      levelLimit: 3
+    });
+    await render();
+    await settle();
+    expect($('.jp-DataLake-lakeMore').textContent).toContain(
+      'First 4 entries loaded; sorting and the filter cover only these.'
+    );
+  });
+
   it("shows the server's message with a Retry, and a Load more while there are pages", async () => {
     lake.failNext = new DataLakeAPIError(
       'The data lake cannot be reached: connection refused.',
@@ -305,7 +438,8 @@ describe('LakeBrowser', () => {
       api: lake.api,
       transfers: lake.transfers,
       areas: lake.areas,
-      pageSize: 2
+      pageSize: 2,
+      levelLimit: 2
     });
     await render();
     expect($('.jp-DataLake-lakeError').textContent).toContain(
