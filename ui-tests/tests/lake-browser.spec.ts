@@ -62,6 +62,7 @@ test.describe('Data lake browser', () => {
 
     // For the README: the panel two folders deep at the default sidebar width, pointer away.
     await page.mouse.move(0, 0);
+    await page.evaluate(() => (document.activeElement as HTMLElement)?.blur());
     await page
       .locator(`#${PANEL_ID}`)
       .screenshot({ path: '../docs/images/lake-browser.png' });

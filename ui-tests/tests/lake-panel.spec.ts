@@ -328,6 +328,7 @@ test.describe('Data lake panel', () => {
     expect(room).toBeGreaterThanOrEqual(0);
 
     await page.mouse.move(0, 0);
+    await page.evaluate(() => (document.activeElement as HTMLElement)?.blur());
     await page
       .locator(`#${PANEL_ID}`)
       .screenshot({ path: '../docs/images/lake-browser-narrow.png' });

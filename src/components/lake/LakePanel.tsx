@@ -55,6 +55,7 @@ export class LakePanel extends ReactWidget {
     const { status, lake } = this._options.dataLake;
     return (
       <div className="jp-DataLake-panelContent">
+        <h2 className="jp-DataLake-title">{this._trans.__('Data lake')}</h2>
         <UseSignal signal={status.changed}>
           {() => (
             <ConnectionSection model={status} trans={this._trans}>
