@@ -157,28 +157,33 @@ export function registerLakeCommands(options: ILakeCommandsOptions): void {
       }
     }
   });
-  commands.addCommand(CommandIDs.lakeCopyUri, {
-    label: trans.__('Copy s3a:// URI'),
-    icon: linkIcon,
-    isEnabled: () => one() !== null,
-    execute: () => {
-      const entry = one();
-      if (entry) {
-        actions.copyUri(entry);
+  /** A command on one row, object or folder alike. */
+  const onOne = (
+    id: string,
+    label: string,
+    icon: typeof linkIcon,
+    run: (entry: ILakeEntry) => void
+  ) =>
+    commands.addCommand(id, {
+      label,
+      icon,
+      isEnabled: () => one() !== null,
+      execute: () => {
+        const entry = one();
+        if (entry) {
+          run(entry);
+        }
       }
-    }
-  });
-  commands.addCommand(CommandIDs.lakeCopySnippet, {
-    label: trans.__('Copy Python Snippet'),
-    icon: pythonIcon,
-    isEnabled: () => one() !== null,
-    execute: () => {
-      const entry = one();
-      if (entry) {
-        actions.copySnippet(entry);
-      }
-    }
-  });
+    });
+  onOne(CommandIDs.lakeCopyUri, trans.__('Copy s3a:// URI'), linkIcon, entry =>
+    actions.copyUri(entry)
+  );
+  onOne(
+    CommandIDs.lakeCopySnippet,
+    trans.__('Copy Python Snippet'),
+    pythonIcon,
+    entry => actions.copySnippet(entry)
+  );
   commands.addCommand(CommandIDs.lakeDelete, {
     label: () => {
       const found = entries();

@@ -88,6 +88,16 @@ describe('LakeBrowser', () => {
   const $$ = (selector: string) =>
     Array.from(widget.node.querySelectorAll<HTMLElement>(selector));
   const rows = () => $$('.jp-DataLake-lakeRow');
+  /** Type into the filter as a user would: React hears the input event. */
+  const typeFilter = (text: string) =>
+    act(() => {
+      const filter = $<HTMLInputElement>('input[aria-label="Filter by name"]');
+      Object.getOwnPropertyDescriptor(
+        HTMLInputElement.prototype,
+        'value'
+      )!.set!.call(filter, text);
+      filter.dispatchEvent(new Event('input', { bubbles: true }));
+    });
   const row = (key: string) =>
     $(`.jp-DataLake-lakeRow[data-key="${key}"]`) as HTMLElement;
   const labels = (element: HTMLElement) =>
@@ -255,14 +265,7 @@ describe('LakeBrowser', () => {
       'users/ada/small.csv'
     ]);
 
-    const filter = $<HTMLInputElement>('input[aria-label="Filter by name"]');
-    await act(() => {
-      Object.getOwnPropertyDescriptor(
-        HTMLInputElement.prototype,
-        'value'
-      )!.set!.call(filter, 'MID');
-      filter.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    await typeFilter('MID');
     expect(order()).toEqual(['users/ada/mid.csv']);
   });
 
@@ -397,18 +400,9 @@ describe('LakeBrowser', () => {
     await render();
     await settle();
     // The whole level came in, page after page: the last page's name is found.
-    const filter = $<HTMLInputElement>('input[aria-label="Filter by name"]');
-    const type = (text: string) =>
-      act(() => {
-        Object.getOwnPropertyDescriptor(
-          HTMLInputElement.prototype,
-          'value'
-        )!.set!.call(filter, text);
-        filter.dispatchEvent(new Event('input', { bubbles: true }));
-      });
-    await type('part5');
+    await typeFilter('part5');
     expect(rows().map(r => r.dataset.key)).toEqual(['users/ada/part5.csv']);
-    await type('nothing');
+    await typeFilter('nothing');
     expect($('.jp-DataLake-lakeNoMatch').textContent).toBe(
       'No name in this folder contains “nothing”.'
     );
