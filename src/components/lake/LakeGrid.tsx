@@ -1,18 +1,18 @@
-import { Time } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { caretDownIcon, caretUpIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { deleteRefusal } from '../../logic/areas';
 import { notYoursReason } from '../../logic/deletes';
 import { ILakeEntry, ISort, SortKey } from '../../logic/entries';
-import { dateStyle } from '../../logic/format';
 import { LakeBrowserModel } from '../../models/lake';
 import { ILakeActions } from '../actions';
+import {
+  SortHeader,
+  useClock,
+  useDateStyle,
+  useRowsThatFit
+} from './gridParts';
 import { IRowHandlers, LakeRow, ROW_HEIGHT } from './LakeRow';
-
-/** The list grows with its rows up to this many, then scrolls. */
-const ROWS_SHOWN = 15;
 
 /** Rows rendered beyond each edge of the view, so that fast scrolling shows no gap. */
 const OVERSCAN = 8;
@@ -76,8 +76,9 @@ export function LakeGrid(props: IListingProps): JSX.Element {
   const clock = useClock(CLOCK_MS);
   const grid = React.useRef<HTMLDivElement>(null);
   const style = useDateStyle(grid);
+  const fit = useRowsThatFit(viewport);
 
-  const height = Math.min(rows.length, ROWS_SHOWN) * ROW_HEIGHT;
+  const height = Math.min(rows.length, fit) * ROW_HEIGHT;
   const current = Math.min(active, rows.length - 1);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(
@@ -190,10 +191,10 @@ export function LakeGrid(props: IListingProps): JSX.Element {
         moveTo(index - 1, event.shiftKey);
         break;
       case 'PageDown':
-        moveTo(index + ROWS_SHOWN - 1);
+        moveTo(index + fit - 1);
         break;
       case 'PageUp':
-        moveTo(index - ROWS_SHOWN + 1);
+        moveTo(index - fit + 1);
         break;
       case 'Home':
         moveTo(0);
@@ -363,67 +364,4 @@ export function LakeGrid(props: IListingProps): JSX.Element {
 
 function isButton(target: EventTarget): boolean {
   return target instanceof Element && target.closest('button') !== null;
-}
-
-/** A count that goes up every `ms` while the view is mounted: a reason to render again. */
-function useClock(ms: number): number {
-  const [clock, setClock] = React.useState(0);
-  React.useEffect(() => {
-    const timer = window.setInterval(() => setClock(tick => tick + 1), ms);
-    return () => window.clearInterval(timer);
-  }, [ms]);
-  return clock;
-}
-
-/**
- * The style of relative dates the Modified column has room for, as its width changes (the
- * sidebar resized, the browser in a wide tab). "narrow" until measured: the sidebar's width.
- */
-function useDateStyle(grid: React.RefObject<HTMLElement>): Time.HumanStyle {
-  const [style, setStyle] = React.useState<Time.HumanStyle>('narrow');
-  React.useEffect(() => {
-    const column = grid.current?.querySelector(
-      '.jp-DataLake-lakeColumn-modified'
-    );
-    if (!column || typeof ResizeObserver === 'undefined') {
-      return;
-    }
-    const observer = new ResizeObserver(() =>
-      setStyle(dateStyle(column.getBoundingClientRect().width))
-    );
-    observer.observe(column);
-    return () => observer.disconnect();
-  }, [grid]);
-  return style;
-}
-
-function SortHeader(props: {
-  column: SortKey;
-  label: string;
-  sort: ISort;
-  onSort: (key: SortKey) => void;
-  trans: TranslationBundle;
-}): JSX.Element {
-  const { column, label, sort } = props;
-  const sorted = sort.key === column;
-  const Caret = sort.descending ? caretDownIcon : caretUpIcon;
-  return (
-    <div
-      role="columnheader"
-      className={`jp-DataLake-lakeColumn jp-DataLake-lakeColumn-${column}`}
-      aria-sort={
-        sorted ? (sort.descending ? 'descending' : 'ascending') : 'none'
-      }
-    >
-      <button
-        className="jp-DataLake-sortButton"
-        data-column={column}
-        title={props.trans.__('Sort by %1', label)}
-        onClick={() => props.onSort(column)}
-      >
-        {label}
-        {sorted && <Caret.react tag="span" className="jp-DataLake-sortCaret" />}
-      </button>
-    </div>
-  );
 }
