@@ -104,6 +104,20 @@ test.describe('Data lake panel', () => {
       .locator('.jp-DataLake-lakeGrid')
       .evaluate(node => node.getBoundingClientRect().width);
     expect(width).toBeGreaterThan(600);
+
+    // The tab comes back with the layout after a reload, once the layout has been saved.
+    await expect
+      .poll(() =>
+        page.evaluate(async () => {
+          const { workspaces } = (window as any).jupyterapp.serviceManager;
+          return JSON.stringify((await workspaces.list()).values);
+        })
+      )
+      .toContain('datalake-lake:lake');
+    // Galata's reload waits for the Launcher to be the tab shown; the lake's tab is instead.
+    await page.reload({ waitForIsReady: false });
+    await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+    await expect(wide).toBeVisible({ timeout: 30 * 1000 });
   });
 
   test('opens a context menu on folders and objects, and answers the keyboard', async ({
