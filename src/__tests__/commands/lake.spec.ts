@@ -13,11 +13,9 @@ import {
   LakeTargets,
   registerLakeCommands
 } from '../../commands/lake';
-import { ILakeActions } from '../../components/actions';
-import { ILakeEntry } from '../../logic/entries';
 import { LakeBrowserModel } from '../../models/lake';
 import { CommandIDs, LakeOpIDs } from '../../tokens';
-import { FakeLake, folder, object } from '../fixtures/lake';
+import { FakeLake, folder, object, recordingActions } from '../fixtures/lake';
 
 const trans = nullTranslator.load('jupyterlab_datalake');
 
@@ -62,20 +60,7 @@ describe('the lake browser context menu', () => {
     } as unknown as JupyterFrontEnd;
     targets = new LakeTargets(app, model);
     calls = [];
-    const record = (name: string) => (entries: ILakeEntry | ILakeEntry[]) => {
-      const list = Array.isArray(entries) ? entries : [entries];
-      calls.push(`${name} ${list.map(e => e.key).join(',')}`);
-    };
-    const actions: ILakeActions = {
-      downloadToHome: record('home'),
-      downloadToComputer: record('computer'),
-      copyUri: record('uri'),
-      copySnippet: record('snippet'),
-      delete: record('delete'),
-      rename: record('rename'),
-      sendHere: () => undefined,
-      upload: () => undefined
-    };
+    const actions = recordingActions(calls);
     registerLakeCommands({
       app,
       targets,

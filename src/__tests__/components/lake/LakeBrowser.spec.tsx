@@ -5,10 +5,8 @@ import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { DataLakeAPIError } from '../../../api/client';
-import { ILakeActions } from '../../../components/actions';
 import { LakeBrowser } from '../../../components/lake/LakeBrowser';
 import { ROW_HEIGHT } from '../../../components/lake/LakeRow';
-import { ILakeEntry } from '../../../logic/entries';
 import { LakeBrowserModel } from '../../../models/lake';
 import {
   area,
@@ -16,7 +14,12 @@ import {
   FOUR_AREAS,
   RAW_REFUSED
 } from '../../fixtures/areas';
-import { FakeLake, folder, object } from '../../fixtures/lake';
+import {
+  FakeLake,
+  folder,
+  object,
+  recordingActions
+} from '../../fixtures/lake';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -56,24 +59,8 @@ describe('LakeBrowser', () => {
     model.dispose();
   });
 
-  const record =
-    (name: string) =>
-    (entries: ILakeEntry | ILakeEntry[]): void => {
-      const list = Array.isArray(entries) ? entries : [entries];
-      calls.push(`${name} ${list.map(e => e.key).join(',')}`);
-    };
-
   async function render(): Promise<void> {
-    const actions: ILakeActions = {
-      downloadToHome: record('home'),
-      downloadToComputer: record('computer'),
-      copyUri: record('uri'),
-      copySnippet: record('snippet'),
-      delete: record('delete'),
-      rename: record('rename'),
-      sendHere: paths => calls.push(`send ${paths.join(',')}`),
-      upload: files => calls.push(`upload ${files.map(f => f.name)}`)
-    };
+    const actions = recordingActions(calls);
     widget = ReactWidget.create(
       <LakeBrowser model={model} trans={trans} actions={actions} />
     );
