@@ -1,11 +1,13 @@
 /**
  * The extension's plugins. Each does one thing; they share the client and the models through
- * the `IDataLake` token, and the Storage panel through `IStoragePanel` (tokens.ts).
+ * the `IDataLake` token, the Storage panel through `IStoragePanel` and the data lake panel
+ * through `ILakePanel` (tokens.ts).
  */
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { commandsPlugin } from './plugins/commands';
 import { corePlugin } from './plugins/core';
+import { lakePanelPlugin } from './plugins/lakePanel';
 import { notificationsPlugin } from './plugins/notifications';
 import { panelPlugin } from './plugins/panel';
 import { pathWarningsPlugin } from './plugins/pathWarnings';
@@ -17,6 +19,7 @@ export * from './tokens';
 const plugins: JupyterFrontEndPlugin<any>[] = [
   corePlugin,
   panelPlugin,
+  lakePanelPlugin,
   commandsPlugin,
   statusBarPlugin,
   notificationsPlugin,

@@ -2,8 +2,9 @@
  * What this extension offers other extensions, as Lumino tokens, and the ids others refer to.
  * `IDataLake` is the typed client with the models built on it, so that another extension can
  * start a transfer, read home usage or follow the connection without a second client or a
- * second poll; `IStoragePanel` opens the Storage panel at one of its sections. The REST types
- * are in api/types.ts.
+ * second poll; `IStoragePanel` opens the Storage panel at one of its sections; `ILakePanel`
+ * opens the data lake panel, in the sidebar or as a wide tab, and tells which rows of it a
+ * command is about. The REST types are in api/types.ts.
  */
 import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
@@ -28,7 +29,7 @@ export interface IDataLake {
   readonly atRisk: AtRiskModel;
   /** The transfers of this server: start, watch, retry, remove; `finished` tells each end. */
   readonly transfers: TransfersModel;
-  /** The folder of the lake the Storage panel's browser shows. */
+  /** The folder of the lake the data lake panel shows (its sidebar panel and its tab alike). */
   readonly lake: LakeBrowserModel;
   /** The user's settings of this extension, as last read. */
   readonly settings: IDataLake.ISettings;
@@ -72,6 +73,38 @@ export const IStoragePanel = new Token<IStoragePanel>(
   'Open the Storage panel, at home usage, its transfers or the largest files of home.'
 );
 
+/**
+ * The data lake panel: the connection and the lake browser, in the left sidebar, and the same
+ * browser as a main-area tab for a wide view (both show `IDataLake.lake`'s folder).
+ */
+export interface ILakePanel {
+  /** Show the panel in its sidebar. */
+  open(): void;
+  /** Show the browser as a tab in the main area. */
+  openInTab(): void;
+  /**
+   * The rows a command is about: the row right-clicked last (with the other selected rows, if
+   * it is one of them), else the selected rows, else the focused row; null when none.
+   * Other extensions' context-menu commands read this as the lake's own do.
+   */
+  target(): ILakePanel.ITarget | null;
+}
+
+export namespace ILakePanel {
+  /** An area and keys in it; a folder's key ends in "/". */
+  export interface ITarget {
+    area: string;
+    keys: string[];
+    /** The folder shown, inside the area ("" for its top). */
+    prefix: string;
+  }
+}
+
+export const ILakePanel = new Token<ILakePanel>(
+  'jupyterlab-datalake:ILakePanel',
+  'Open the data lake panel, in the sidebar or as a tab, and read the rows a command is about.'
+);
+
 /** The commands; the settings schema's menus and the UI tests refer to these ids. */
 export namespace CommandIDs {
   export const openPanel = 'datalake:open-storage-panel';
@@ -88,8 +121,43 @@ export namespace CommandIDs {
   export const lakeNewFolder = 'datalake:lake-new-folder';
   /** {area, key}: copy a presigned link to the object, asking its lifetime. */
   export const lakeShareLink = 'datalake:lake-share-link';
+  export const openLakePanel = 'datalake:open-lake-panel';
+  export const openLakeTab = 'datalake:open-lake-tab';
+  // The lake browser's context menu (schema/plugin.json); each acts on ILakePanel.target().
+  export const lakeDownloadHome = 'datalake:lake-download-home';
+  export const lakeDownloadComputer = 'datalake:lake-download-computer';
+  export const lakeCopyUri = 'datalake:lake-copy-uri';
+  export const lakeCopySnippet = 'datalake:lake-copy-snippet';
+  export const lakeDelete = 'datalake:lake-delete';
+  // Menu entries for the operations of commands/lakeOps.ts, which take explicit arguments:
+  // each passes the target to the command below of the same name, if it is registered.
+  export const lakeMenuRename = 'datalake:lake-menu-rename';
+  export const lakeMenuCopy = 'datalake:lake-menu-copy';
+  export const lakeMenuMove = 'datalake:lake-menu-move';
+  export const lakeMenuNewFolder = 'datalake:lake-menu-new-folder';
+  export const lakeMenuShareLink = 'datalake:lake-menu-share-link';
+}
+
+/**
+ * The lake operations' own commands (commands/lakeOps.ts), with their arguments; the menu
+ * entries above call them with the rows right-clicked or selected.
+ */
+export namespace LakeOpIDs {
+  /** { area: string, key: string } */
+  export const rename = 'datalake:lake-rename';
+  /** { area: string, keys: string[] }, folder keys ending in "/" */
+  export const copy = 'datalake:lake-copy';
+  /** { area: string, keys: string[] }, folder keys ending in "/" */
+  export const move = 'datalake:lake-move';
+  /** { area: string, prefix: string } */
+  export const newFolder = 'datalake:lake-new-folder';
+  /** { area: string, key: string } */
+  export const shareLink = 'datalake:lake-share-link';
 }
 
 /** The plugin that reads the settings: schema/plugin.json is keyed by this id. */
 export const PLUGIN_ID = 'jupyterlab-datalake:plugin';
 export const PANEL_ID = 'jp-datalake-storage';
+/** The data lake panel in the left sidebar, and its wide view in the main area. */
+export const LAKE_PANEL_ID = 'jp-datalake-lake';
+export const LAKE_TAB_ID = 'jp-datalake-lake-tab';

@@ -21,6 +21,7 @@ import { LakeBrowserModel } from '../models/lake';
 import { StatusModel } from '../models/status';
 import { TransfersModel } from '../models/transfers';
 import { transient } from '../notifications/transient';
+import { CommandIDs, LakeOpIDs } from '../tokens';
 
 /** Show a file browser path (relative to its root) in the file browser. */
 export function goToPath(app: JupyterFrontEnd, path: string): void {
@@ -145,12 +146,15 @@ export function lakeActions(options: ILakeActionsOptions): ILakeActions {
   };
 
   return {
-    downloadToHome: entries => {
+    downloadToHome: (entries, into) => {
       const keys = entries.map(entry => entry.key);
       // The area of the rows clicked, whatever the browser shows by the time of the answer.
       const area = model.area;
       const name = nameOf(entries);
-      const destination = browserFolder();
+      const destination =
+        into === undefined
+          ? browserFolder()
+          : app.serviceManager.contents.localPath(into);
       void askThenStart<DownloadDialog.IValue>({
         title: trans.__('Download %1 to home', name),
         accept: trans.__('Download'),
@@ -247,6 +251,26 @@ export function lakeActions(options: ILakeActionsOptions): ILakeActions {
           trans.__('%1 was not deleted: %2', name, (error as Error).message)
         );
       }
+    },
+    rename: entry => {
+      // The rename dialog and its server-side copy belong to the lake operations; without
+      // them installed, F2 does nothing rather than fail.
+      if (app.commands.hasCommand(LakeOpIDs.rename)) {
+        void app.commands.execute(LakeOpIDs.rename, {
+          area: model.area,
+          key: entry.key
+        });
+      }
+    },
+    sendHere: paths => {
+      if (paths.length === 0 || refused(writeRefusal)) {
+        return;
+      }
+      void app.commands.execute(CommandIDs.sendToLake, {
+        paths: paths.map(path => app.serviceManager.contents.localPath(path)),
+        area: model.area,
+        prefix: model.prefix
+      });
     },
     upload: (files, folders = []) => {
       if (folders.length > 0) {

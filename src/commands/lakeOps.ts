@@ -241,12 +241,7 @@ export function registerLakeOps(options: ILakeOpsOptions): void {
         operation === 'copy'
           ? trans.__('Nothing was copied: %1', reason)
           : trans.__('Nothing was moved: %1', reason),
-      started: () =>
-        operation === 'copy'
-          ? trans._n('Copying %2…', 'Copying %1 items…', keys.length, first)
-          : trans._n('Moving %2…', 'Moving %1 items…', keys.length, first),
-      trans,
-      showTransfers: options.showTransfers
+      trans
     });
   };
 

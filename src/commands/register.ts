@@ -55,7 +55,11 @@ export function registerCommands(options: ICommandsOptions): void {
     },
     icon: args => (args['isPalette'] ? undefined : sendToLakeIcon),
     isEnabled: args => problem() === null && pathsOf(args).length > 0,
-    execute: args => send(pathsOf(args)),
+    execute: args =>
+      send(pathsOf(args), {
+        area: typeof args['area'] === 'string' ? args['area'] : undefined,
+        prefix: typeof args['prefix'] === 'string' ? args['prefix'] : undefined
+      }),
     describedBy: {
       args: {
         type: 'object',
@@ -66,6 +70,14 @@ export function registerCommands(options: ICommandsOptions): void {
             description: trans.__(
               'File browser paths, or absolute paths outside it; the file browser selection when omitted'
             )
+          },
+          area: {
+            type: 'string',
+            description: trans.__('The area the dialog proposes')
+          },
+          prefix: {
+            type: 'string',
+            description: trans.__('The folder inside the area it proposes')
           }
         }
       }

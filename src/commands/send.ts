@@ -28,8 +28,11 @@ export interface ISendOptions {
 
 /** What the "Send to data lake" command is made of. */
 export interface ISender {
-  /** Ask where the files go, then start the transfer on the server. */
-  send(paths: string[]): Promise<void>;
+  /**
+   * Ask where the files go, then start the transfer on the server; the dialog starts at
+   * `into` when given (the lake folder files were dropped on).
+   */
+  send(paths: string[], into?: Partial<SendDialog.IValue>): Promise<void>;
   /** What keeps the lake from being used now; null when it works or nobody knows yet. */
   problem(): ConnectionState | 'server-unreachable' | null;
   /** File browser paths, from the command's arguments or else the file browser's selection. */
@@ -94,7 +97,10 @@ export function sender(options: ISendOptions): ISender {
     return null;
   };
 
-  const send = async (paths: string[]): Promise<void> => {
+  const send = async (
+    paths: string[],
+    into: Partial<SendDialog.IValue> = {}
+  ): Promise<void> => {
     const current = paths.length > 0 ? await connected() : null;
     if (!current || !current.areas) {
       return;
@@ -134,7 +140,7 @@ export function sender(options: ISendOptions): ISender {
           areas,
           plan: request => transfers.plan(request),
           trans,
-          initial,
+          initial: { ...into, ...initial },
           notice
         }),
       start: value => transfers.startTransfer({ sources: paths, ...value }),

@@ -5,11 +5,9 @@ import * as React from 'react';
 
 import { IClassification } from '../api/types';
 import { IDataLake, PANEL_ID } from '../tokens';
-import { IHomeActions, ILakeActions, ITransferActions } from './actions';
+import { IHomeActions, ITransferActions } from './actions';
 import { AtRiskSection } from './atrisk/AtRiskSection';
 import { storageIcon } from './common/icons';
-import { ConnectionSection } from './lake/ConnectionSection';
-import { LakeBrowser } from './lake/LakeBrowser';
 import { TransfersSection } from './transfers/TransfersSection';
 import { UsageSection } from './usage/UsageSection';
 
@@ -17,8 +15,10 @@ import { UsageSection } from './usage/UsageSection';
 const CLOCK_MS = 5000;
 
 /**
- * The Storage panel in the left sidebar. It renders the models it is given and tells them
- * whether it is visible, so that their polls stand by while nobody looks.
+ * The Storage panel in the left sidebar: home usage, transfers and what is lost at restart.
+ * The data lake has a panel of its own (lake/LakePanel.tsx), where its rows have room. It
+ * renders the models it is given and tells them whether it is visible, so that their polls
+ * stand by while nobody looks.
  */
 export class StoragePanel extends ReactWidget {
   constructor(options: StoragePanel.IOptions) {
@@ -51,12 +51,8 @@ export class StoragePanel extends ReactWidget {
   }
 
   render(): JSX.Element {
-    const { status, usage, atRisk, transfers, lake } = this._options.dataLake;
-    const {
-      home,
-      transfers: transferActions,
-      lake: lakeActions
-    } = this._options.actions;
+    const { status, usage, atRisk, transfers } = this._options.dataLake;
+    const { home, transfers: transferActions } = this._options.actions;
     return (
       <div className="jp-DataLake-panelContent">
         <h2 className="jp-DataLake-title">{this._trans.__('Storage')}</h2>
@@ -92,31 +88,17 @@ export class StoragePanel extends ReactWidget {
             <AtRiskSection model={atRisk} trans={this._trans} actions={home} />
           )}
         </UseSignal>
-        <UseSignal signal={status.changed}>
-          {() => (
-            <ConnectionSection model={status} trans={this._trans}>
-              <LakeBrowser
-                model={lake}
-                trans={this._trans}
-                actions={lakeActions}
-              />
-            </ConnectionSection>
-          )}
-        </UseSignal>
       </div>
     );
   }
 
   private _setVisible(visible: boolean): void {
-    const { status, usage, atRisk, transfers, lake } = this._options.dataLake;
+    const { status, usage, atRisk, transfers } = this._options.dataLake;
+    // The status tells the banner whether home's root is lost at restart.
     status.setVisible(this, visible);
     usage.setVisible(this, visible);
     atRisk.setVisible(this, visible);
     transfers.setVisible(this, visible);
-    // The lake is shared: others may have added or deleted objects while the panel was hidden.
-    if (visible && lake.hasLoaded && !lake.isLoading) {
-      void lake.refresh();
-    }
   }
 
   private _options: StoragePanel.IOptions;
@@ -136,7 +118,6 @@ export namespace StoragePanel {
   export interface IActions {
     home: IHomeActions;
     transfers: ITransferActions;
-    lake: ILakeActions;
   }
 }
 

@@ -40,14 +40,25 @@ export interface ITransferActions {
 
 /** What the user can do from the data lake browser; dialogs and notifications included. */
 export interface ILakeActions {
-  /** Ask where in home, then download objects and folders there. */
-  downloadToHome(entries: ILakeEntry[]): void;
+  /**
+   * Ask where in home, then download objects and folders there: into `destination` (a file
+   * browser path, "" for its root) if given, such as the folder they were dropped on; else
+   * into the folder the file browser shows.
+   */
+  downloadToHome(entries: ILakeEntry[], destination?: string): void;
   /** Save an object through the web browser, onto the user's computer. */
   downloadToComputer(entry: ILakeEntry): void;
   copyUri(entry: ILakeEntry): void;
   copySnippet(entry: ILakeEntry): void;
   /** Ask for confirmation, then delete. */
   delete(entries: ILakeEntry[]): void;
+  /** Ask for a new name (the lake operations' command), where that command is installed. */
+  rename(entry: ILakeEntry): void;
+  /**
+   * Send files of home into the folder shown (file browser paths, as dragged from it): the
+   * Send dialog asks, starting at that folder, and plans and starts the transfer.
+   */
+  sendHere(paths: string[]): void;
   /**
    * Upload files from the user's computer into the folder shown. `folders` names folders
    * dropped with them, which a web page cannot read as a whole.

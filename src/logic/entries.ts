@@ -99,3 +99,22 @@ export function pageEntries(page: ILakePage): ILakeEntry[] {
     }))
   ];
 }
+
+/**
+ * A name cut in two for a middle ellipsis: the start, which may be shortened, and the end,
+ * which stays whole so that the name can still be told apart at sidebar width: the extension
+ * with a few characters before it ("features_fu" + "ll.parquet"), else the last characters.
+ */
+export function nameParts(name: string): [string, string] {
+  // Characters kept before the extension, or at the end of a name without one.
+  const before = 4;
+  const last = 6;
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 && name.length - dot <= 12 ? name.length - dot : 0;
+  const keep = extension > 0 ? extension + before : last;
+  if (name.length <= keep + 2) {
+    return [name, ''];
+  }
+  const cut = name.length - keep;
+  return [name.slice(0, cut), name.slice(cut)];
+}

@@ -56,6 +56,7 @@ export class LakeBrowserModel implements IDisposable {
     this._api = options.api;
     this._transfers = options.transfers;
     this._pageSize = options.pageSize;
+    this._levelLimit = options.levelLimit ?? LEVEL_LIMIT;
     this._infoDelay = options.infoDelay ?? 50;
     this._areas = options.areas ?? [];
     this._area = options.area ?? startArea(this._areas, isReadable)?.id ?? '';
@@ -117,6 +118,11 @@ export class LakeBrowserModel implements IDisposable {
     return this._prefix;
   }
 
+  /** The full key of the folder shown, ending in "/" (or ""), once listed; else null. */
+  get keyPrefix(): string | null {
+    return this._keyPrefix;
+  }
+
   /** The rows loaded so far, in the order the server listed them. */
   get entries(): readonly ILakeEntry[] {
     return this._entries;
@@ -125,6 +131,45 @@ export class LakeBrowserModel implements IDisposable {
   /** Set while the folder has more rows than loaded. */
   get nextCursor(): string | null {
     return this._cursor;
+  }
+
+  /**
+   * Whether every entry of the folder level is loaded, so that sorting and filtering cover
+   * the whole folder; false while pages are still coming in, or beyond `levelLimit` entries.
+   */
+  get isComplete(): boolean {
+    return this._loaded && this._cursor === null;
+  }
+
+  /** How many entries of a level are loaded on their own, page after page. */
+  get levelLimit(): number {
+    return this._levelLimit;
+  }
+
+  /** The keys of the rows selected, in the folder shown. */
+  get selection(): ReadonlySet<string> {
+    return this._selection;
+  }
+
+  /** Select these keys of the folder shown, and only these. */
+  select(keys: Iterable<string>): void {
+    const next = new Set(keys);
+    if (
+      next.size === this._selection.size &&
+      [...next].every(key => this._selection.has(key))
+    ) {
+      return;
+    }
+    this._selection = next;
+    this._changed.emit();
+  }
+
+  /** The loaded rows of these keys, in the order asked; unknown keys are left out. */
+  entriesOf(keys: Iterable<string>): ILakeEntry[] {
+    const byKey = new Map(this._entries.map(entry => [entry.key, entry]));
+    return [...keys]
+      .map(key => byKey.get(key))
+      .filter((entry): entry is ILakeEntry => entry !== undefined);
   }
 
   /** True while a page of the folder shown is in flight. */
@@ -178,6 +223,7 @@ export class LakeBrowserModel implements IDisposable {
     this._entries = [];
     this._cursor = null;
     this._loaded = false;
+    this._selection = new Set();
     return this._list(0);
   }
 
@@ -197,11 +243,14 @@ export class LakeBrowserModel implements IDisposable {
     return this._list(this._entries.length);
   }
 
-  /** Load the next page, if there is one and nothing is loading. */
-  async loadMore(): Promise<void> {
+  /**
+   * Load the next page, if there is one and nothing is loading; true if it was loaded and
+   * the folder shown is still the same.
+   */
+  async loadMore(): Promise<boolean> {
     const cursor = this._cursor;
     if (!cursor || this._loading) {
-      return;
+      return false;
     }
     const generation = this._generation;
     this._setLoading(true);
@@ -216,17 +265,25 @@ export class LakeBrowserModel implements IDisposable {
         this._entries = [...this._entries, ...pageEntries(page)];
         this._cursor = page.next_cursor;
         this._setLoading(false);
+        return true;
       }
     } catch (error) {
       if (generation === this._generation) {
         this._failed(error, 'more');
       }
     }
+    return false;
   }
 
   /** Do again what failed: the next page, or the listing. */
-  retry(): Promise<void> {
-    return this._retryMore ? this.loadMore() : this.refresh();
+  async retry(): Promise<void> {
+    if (this._retryMore) {
+      if (await this.loadMore()) {
+        await this._loadLevel();
+      }
+    } else {
+      await this.refresh();
+    }
   }
 
   /** What the server said of an object, if asked and it has not changed since. */
@@ -475,6 +532,28 @@ export class LakeBrowserModel implements IDisposable {
       if (generation === this._generation) {
         this._failed(error, 'list');
       }
+      return;
+    }
+    await this._loadLevel();
+  }
+
+  /**
+   * Load the rest of the folder level, page after page, up to `levelLimit` entries: sorting
+   * by size or filtering by name must cover the whole folder, not the first page. The first
+   * page is shown at once; the others come in behind it. Beyond the limit the user loads
+   * more by hand, and the view says that only the loaded entries are sorted and filtered.
+   */
+  private async _loadLevel(): Promise<void> {
+    const generation = this._generation;
+    while (
+      this._cursor &&
+      this._entries.length < this._levelLimit &&
+      generation === this._generation &&
+      !this._disposed
+    ) {
+      if (!(await this.loadMore())) {
+        return;
+      }
     }
   }
 
@@ -534,6 +613,8 @@ export class LakeBrowserModel implements IDisposable {
   private _api: LakeClient;
   private _transfers: LakeBrowserModel.ITransfers;
   private _pageSize: number | undefined;
+  private _levelLimit: number;
+  private _selection: ReadonlySet<string> = new Set();
   private _infoDelay: number;
   private _uploader: BrowserUploader;
   private _refreshSoon: Debouncer;
@@ -560,6 +641,9 @@ export class LakeBrowserModel implements IDisposable {
   private _infoChanged = new Signal<this, void>(this);
 }
 
+/** A folder level up to this many entries is loaded whole (item 9 of issue 15). */
+export const LEVEL_LIMIT = 10000;
+
 /** The most keys `POST /datalake/objects/info` answers at once. */
 const INFO_BATCH = 200;
 
@@ -579,6 +663,8 @@ export namespace LakeBrowserModel {
     area?: Area;
     /** Rows a page; the server's default when not given. */
     pageSize?: number;
+    /** Entries of a level loaded without asking; `LEVEL_LIMIT` when not given. */
+    levelLimit?: number;
     /** Milliseconds to gather the objects a view shows before asking about them. */
     infoDelay?: number;
     /** Milliseconds to wait after an upload before listing again, to list once for many. */

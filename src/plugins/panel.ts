@@ -11,7 +11,7 @@ import {
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import { lakeActions, transferActions } from '../commands/actions';
+import { transferActions } from '../commands/actions';
 import { homeActions } from '../commands/home';
 import { StoragePanel } from '../components/StoragePanel';
 import { CommandIDs, IDataLake, IStoragePanel, PANEL_ID } from '../tokens';
@@ -29,7 +29,7 @@ const SECTIONS: Record<IStoragePanel.Section, string> = {
 export const panelPlugin: JupyterFrontEndPlugin<IStoragePanel> = {
   id: 'jupyterlab-datalake:panel',
   description:
-    'A Storage panel: home usage, what vanishes at restart, transfers and the S3 data lake.',
+    'A Storage panel: home usage, what vanishes at restart, and transfers (the data lake has its own panel).',
   autoStart: true,
   requires: [IDataLake],
   provides: IStoragePanel,
@@ -73,15 +73,7 @@ export const panelPlugin: JupyterFrontEndPlugin<IStoragePanel> = {
           dataLake.transfers,
           trans,
           showTransfers
-        ),
-        lake: lakeActions({
-          app,
-          model: dataLake.lake,
-          status: dataLake.status,
-          trans,
-          browsers,
-          showTransfers
-        })
+        )
       }
     });
     app.shell.add(panel, 'left', { rank: PANEL_RANK });

@@ -14,7 +14,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
-const PANEL_ID = 'jp-datalake-storage';
+const PANEL_ID = 'jp-datalake-lake';
 
 /** A TCP port that nothing listens on right now. */
 function freePort(): Promise<number> {

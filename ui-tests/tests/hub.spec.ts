@@ -28,6 +28,7 @@ import * as path from 'path';
 import { HubServer, IHub } from '../hub-server';
 
 const PANEL_ID = 'jp-datalake-storage';
+const LAKE_ID = 'jp-datalake-lake';
 // Configured for everyone, granted by the bucket policy to no one: S3 refuses it.
 const TEAM_AREA = {
   id: 'team',
@@ -135,10 +136,18 @@ async function showSidebar(page: Page, id: string): Promise<void> {
   }
 }
 
-/** The Storage panel, once its status says the lake is connected. */
+/** The Storage panel, with its transfers. */
 async function openStorage(page: Page): Promise<Locator> {
   await showSidebar(page, PANEL_ID);
   const panel = page.locator(`#${PANEL_ID}`);
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+/** The data lake panel, once its status says the lake is connected. */
+async function openLake(page: Page): Promise<Locator> {
+  await showSidebar(page, LAKE_ID);
+  const panel = page.locator(`#${LAKE_ID}`);
   await expect(
     panel.locator('.jp-DataLake-connectionState[data-state="ok"]')
   ).toBeVisible({ timeout: 60 * 1000 });
@@ -237,7 +246,7 @@ test.describe('On JupyterHub, alice and bob', () => {
     browser
   }) => {
     const { context, page } = await logIn(browser, hub, 'alice');
-    const panel = await openStorage(page);
+    const panel = await openLake(page);
     await expect(
       panel.locator('.jp-DataLake-areaRights li[data-area="mine"] code')
     ).toHaveText('users/alice/');
@@ -292,7 +301,7 @@ test.describe('On JupyterHub, alice and bob', () => {
     expect(listed(hub.bucket, `shared/${run}/`)).toEqual({ [shared]: size });
 
     // In her own lake browser, with Delete offered on her own upload in shared/.
-    const lake = storage.locator('.jp-DataLake-lakeBrowser');
+    const lake = (await openLake(page)).locator('.jp-DataLake-lakeBrowser');
     await lake.getByRole('tab', { name: 'My area' }).click();
     await lakeRow(lake, `users/alice/${run}/`).dblclick();
     await expect(lakeRow(lake, mine)).toBeVisible();
@@ -308,7 +317,7 @@ test.describe('On JupyterHub, alice and bob', () => {
     browser
   }) => {
     const { context, page } = await logIn(browser, hub, 'bob');
-    const panel = await openStorage(page);
+    const panel = await openLake(page);
     await expect(
       panel.locator('.jp-DataLake-areaRights li[data-area="mine"] code')
     ).toHaveText('users/bob/');

@@ -1,71 +1,18 @@
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import { execFileSync } from 'child_process';
+import { expect, test } from '@jupyterlab/galata';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-const PANEL_ID = 'jp-datalake-storage';
-const HOME = process.env.DATALAKE_UI_HOME as string;
-
-/**
- * Talk to S3 as a colleague would, with boto3 in a separate process and the credentials the
- * server has (scripts/test.sh exports them).
- */
-function s3(script: string, ...args: string[]): Buffer {
-  const prelude = [
-    'import os, sys, boto3',
-    's3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL_S3"])'
-  ];
-  return execFileSync(
-    process.env.PYTHON || 'python',
-    ['-c', [...prelude, script].join('\n'), ...args],
-    { maxBuffer: 64 * 1024 * 1024 }
-  );
-}
-
-function putObject(key: string, file: string, uploader: string): void {
-  s3(
-    's3.upload_file(sys.argv[2], "datalake", sys.argv[1], ExtraArgs={"Metadata": {"uploader": sys.argv[3]}})',
-    key,
-    file,
-    uploader
-  );
-}
-
-function readObject(key: string): Buffer {
-  return s3(
-    'sys.stdout.buffer.write(s3.get_object(Bucket="datalake", Key=sys.argv[1])["Body"].read())',
-    key
-  );
-}
-
-function deletePrefix(prefix: string): void {
-  s3(
-    [
-      'for page in s3.get_paginator("list_objects_v2").paginate(Bucket="datalake", Prefix=sys.argv[1]):',
-      '    keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]',
-      '    if keys:',
-      '        s3.delete_objects(Bucket="datalake", Delete={"Objects": keys})'
-    ].join('\n'),
-    prefix
-  );
-}
-
-async function openShared(page: IJupyterLabPageFixture) {
-  await page.sidebar.openTab(PANEL_ID);
-  const browser = page.locator('.jp-DataLake-lakeBrowser');
-  await expect(browser).toBeVisible({ timeout: 30 * 1000 });
-  await browser.getByRole('tab', { name: 'Shared' }).click();
-  return browser;
-}
-
-function row(
-  browser: ReturnType<IJupyterLabPageFixture['locator']>,
-  key: string
-) {
-  return browser.locator(`.jp-DataLake-lakeRow[data-key="${key}"]`);
-}
+import {
+  deletePrefix,
+  HOME,
+  openShared,
+  PANEL_ID,
+  putObject,
+  readObject,
+  row
+} from './lake';
 
 test.describe('Data lake browser', () => {
   const top = `ui-${crypto.randomBytes(4).toString('hex')}`;
@@ -113,9 +60,12 @@ test.describe('Data lake browser', () => {
       /in Shared you can delete only what you uploaded/
     );
 
-    // For the README: the browser two folders deep, with the pointer off the rows.
+    // For the README: the panel two folders deep at the default sidebar width, pointer away.
     await page.mouse.move(0, 0);
-    await browser.screenshot({ path: '../docs/images/lake-browser.png' });
+    await page.evaluate(() => (document.activeElement as HTMLElement)?.blur());
+    await page
+      .locator(`#${PANEL_ID}`)
+      .screenshot({ path: '../docs/images/lake-browser.png' });
 
     await found
       .getByRole('button', { name: 'Download colleague.csv to home' })
@@ -125,7 +75,7 @@ test.describe('Data lake browser', () => {
     // The dialog proposes the file browser's folder, the test's own.
     await dialog.getByRole('button', { name: /^Download/ }).click();
 
-    // The Storage panel shares the left sidebar with the file browser.
+    // The data lake panel shares the left sidebar with the file browser.
     await page.sidebar.openTab('filebrowser');
     const listed = page.locator(
       '.jp-DirListing-item[title^="Name: colleague.csv"]'

@@ -5,6 +5,7 @@ import { ITransfer } from '../../api/types';
 import {
   filterEntries,
   ILakeEntry,
+  nameParts,
   SortKey,
   sortEntries
 } from '../../logic/entries';
@@ -29,6 +30,18 @@ function read(blob: Blob): Promise<string> {
 }
 
 const names = (entries: readonly ILakeEntry[]) => entries.map(e => e.name);
+
+describe('nameParts', () => {
+  it('keeps the extension and a few characters before it whole, for a middle ellipsis', () => {
+    expect(nameParts('features_full.parquet')).toEqual([
+      'features_',
+      'full.parquet'
+    ]);
+    expect(nameParts('datalake-demo')).toEqual(['datalak', 'e-demo']);
+    // Short names are not cut at all.
+    expect(nameParts('a.csv')).toEqual(['a.csv', '']);
+  });
+});
 
 describe('sortEntries', () => {
   const entries = [
@@ -229,9 +242,60 @@ describe('LakeBrowserModel', () => {
       transfers: lake.transfers,
       areas: lake.areas,
       pageSize: 2,
+      // Pages one at a time, by hand, unless a test loads the whole level.
+      levelLimit: 2,
       infoDelay: 0,
       refreshDelay: 0
     });
+  });
+
+  it('loads a whole folder level page after page, up to the limit, and says whether it is whole', async () => {
+    const five = ['1', '2', '3', '4', '5'].map(n =>
+      object(`${n}.csv`, Number(n))
+    );
+    lake.folders['users/ada/'] = five;
+    model = new LakeBrowserModel({
+      api: lake.api,
+      transfers: lake.transfers,
+      areas: lake.areas,
+      pageSize: 2,
+      levelLimit: 10
+    });
+    await model.open('mine');
+    expect(names(model.entries)).toEqual([
+      '1.csv',
+      '2.csv',
+      '3.csv',
+      '4.csv',
+      '5.csv'
+    ]);
+    expect(model.isComplete).toBe(true);
+    // Sorting by size now finds the largest object, which was on the last page.
+    expect(
+      sortEntries(model.entries, { key: 'size', descending: true })[0].name
+    ).toBe('5.csv');
+
+    model = new LakeBrowserModel({
+      api: lake.api,
+      transfers: lake.transfers,
+      areas: lake.areas,
+      pageSize: 2,
+      levelLimit: 3
+    });
+    await model.open('mine');
+    // Beyond the limit: whole pages up to it, and the rest on demand.
+    expect(model.entries).toHaveLength(4);
+    expect(model.isComplete).toBe(false);
+    expect(model.nextCursor).not.toBe(null);
+  });
+
+  it('keeps a selection of keys in the folder shown, and clears it in another folder', async () => {
+    lake.folders['users/ada/'] = [folder('f'), object('1.csv')];
+    await model.open('mine');
+    model.select(['users/ada/1.csv', 'users/ada/f/', 'users/ada/gone.csv']);
+    expect(names(model.entriesOf(model.selection))).toEqual(['1.csv', 'f']);
+    await model.open('mine', 'f');
+    expect(model.selection.size).toBe(0);
   });
   afterEach(() => model.dispose());
 

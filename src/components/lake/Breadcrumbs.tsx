@@ -2,8 +2,13 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { folderTrail } from '../../logic/keys';
+import { MiddleName } from './MiddleName';
 
-/** The folders from the area's top to the one shown, each a button that opens it. */
+/**
+ * The folders from the area's top to the one shown, each a button that opens it. At sidebar
+ * width the folders between shrink first and the one shown last, each losing its middle; the
+ * full path is in every crumb's tooltip.
+ */
 export function Breadcrumbs(props: {
   root: string;
   prefix: string;
@@ -16,7 +21,16 @@ export function Breadcrumbs(props: {
     <nav className="jp-DataLake-crumbs" aria-label={trans.__('Folder path')}>
       <ol>
         {crumbs.map((crumb, i) => (
-          <li key={crumb.prefix}>
+          <li
+            key={crumb.prefix}
+            className={
+              i === 0
+                ? 'jp-DataLake-crumbRoot'
+                : i === crumbs.length - 1
+                  ? 'jp-DataLake-crumbLast'
+                  : undefined
+            }
+          >
             {i > 0 && (
               <span className="jp-DataLake-crumbSeparator" aria-hidden="true">
                 /
@@ -26,10 +40,13 @@ export function Breadcrumbs(props: {
               className="jp-DataLake-crumb"
               data-prefix={crumb.prefix}
               aria-current={i === crumbs.length - 1 ? 'location' : undefined}
-              title={trans.__('Open %1', crumb.name)}
+              title={trans.__(
+                'Open %1',
+                [root, crumb.prefix].filter(Boolean).join('/')
+              )}
               onClick={() => onOpen(crumb.prefix)}
             >
-              <bdi>{crumb.name}</bdi>
+              <MiddleName text={crumb.name} />
             </button>
           </li>
         ))}

@@ -61,7 +61,8 @@ export function ConnectionSection(props: IConnectionSectionProps): JSX.Element {
   return (
     <Section
       id="connection"
-      title={trans.__('Data lake')}
+      // The panel is the data lake's; this section is its connection.
+      title={trans.__('Connection')}
       refreshTooltip={trans.__('Check the connection again')}
       onRefresh={() => void model.refresh()}
       refreshEnabled={!model.isFetching}

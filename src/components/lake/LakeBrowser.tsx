@@ -57,6 +57,88 @@ function hasFiles(event: React.DragEvent): boolean {
   return Array.from(event.dataTransfer?.types ?? []).includes('Files');
 }
 
+/** What the file browser puts on the Lumino drags of its items: their paths. */
+export const CONTENTS_MIME = 'application/x-jupyter-icontents';
+
+/**
+ * The part of a Lumino drag event (`@lumino/dragdrop`'s `Drag.Event`) that a drop of file
+ * browser items needs; the file browser starts those drags with 'move' as the one action.
+ */
+interface ILuminoDragEvent extends Event {
+  readonly mimeData: {
+    hasData(mime: string): boolean;
+    getData(mime: string): unknown;
+  };
+  dropAction: string;
+  readonly proposedAction: string;
+  readonly relatedTarget: EventTarget | null;
+}
+
+/**
+ * Take Lumino drags of file browser items on `node`: the files dragged onto the lake are
+ * sent into the folder shown. `writable` says whether the folder takes them now.
+ */
+function useFileBrowserDrop(
+  node: React.RefObject<HTMLElement>,
+  writable: () => boolean,
+  setDropping: (dropping: boolean) => void,
+  send: (paths: string[]) => void
+): void {
+  const latest = React.useRef({ writable, setDropping, send });
+  latest.current = { writable, setDropping, send };
+  React.useEffect(() => {
+    const target = node.current;
+    if (!target) {
+      return;
+    }
+    const ours = (event: Event): event is ILuminoDragEvent =>
+      (event as ILuminoDragEvent).mimeData?.hasData(CONTENTS_MIME) === true;
+    const over = (event: Event) => {
+      if (!ours(event)) {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+      const can = latest.current.writable();
+      // 'move' is the one action the file browser's drags allow; the files stay in home.
+      event.dropAction = can ? event.proposedAction : 'none';
+      latest.current.setDropping(can);
+    };
+    const leave = (event: Event) => {
+      if (ours(event) && !target.contains(event.relatedTarget as Node)) {
+        latest.current.setDropping(false);
+      }
+    };
+    const drop = (event: Event) => {
+      if (!ours(event)) {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+      latest.current.setDropping(false);
+      if (!latest.current.writable()) {
+        event.dropAction = 'none';
+        return;
+      }
+      event.dropAction = event.proposedAction;
+      const paths = event.mimeData.getData(CONTENTS_MIME);
+      if (Array.isArray(paths)) {
+        latest.current.send(paths.filter(path => typeof path === 'string'));
+      }
+    };
+    target.addEventListener('lm-dragenter', over);
+    target.addEventListener('lm-dragover', over);
+    target.addEventListener('lm-dragleave', leave);
+    target.addEventListener('lm-drop', drop);
+    return () => {
+      target.removeEventListener('lm-dragenter', over);
+      target.removeEventListener('lm-dragover', over);
+      target.removeEventListener('lm-dragleave', leave);
+      target.removeEventListener('lm-drop', drop);
+    };
+  }, [node]);
+}
+
 /**
  * The data lake browser: the configured areas as tabs, the folder shown with its path, and its
  * rows. Files dropped on it, or picked with "Upload files", go into the folder shown, where the
@@ -75,6 +157,10 @@ export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
   // dragenter and dragleave fire for every child crossed; count them to know when it left.
   const dragDepth = React.useRef(0);
   const input = React.useRef<HTMLInputElement>(null);
+  const root = React.useRef<HTMLDivElement>(null);
+  const tabPanel = React.useRef<HTMLDivElement>(null);
+  // Navigation from inside the listing keeps the focus there (LakeGrid reads and clears it).
+  const focusRequest = React.useRef<{ key: string | null } | null>(null);
 
   // What others put in the lake since it was last shown.
   React.useEffect(() => {
@@ -96,6 +182,23 @@ export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
     setFilter('');
     void model.open(area, prefix);
   };
+  /** Navigate from inside the listing: the focus stays in it. */
+  const goFromListing = (navigate: () => void, key: string | null) => {
+    focusRequest.current = { key };
+    navigate();
+  };
+  // A folder without rows has no row to focus: the listing itself takes it, and Backspace.
+  React.useEffect(() => {
+    if (
+      focusRequest.current &&
+      model.hasLoaded &&
+      model.entries.length === 0 &&
+      !model.nextCursor
+    ) {
+      focusRequest.current = null;
+      tabPanel.current?.focus();
+    }
+  });
   const sortBy = (key: SortKey) =>
     setSort(current =>
       current.key === key
@@ -109,13 +212,15 @@ export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
   };
 
   const area = model.current;
-  const root = area?.title ?? model.area;
+  const title = area?.title ?? model.area;
   const unreadable = area ? readRefusal(area, trans) : null;
   // Said once, above the rows; a refused listing says it for itself.
   const readOnly = area && !unreadable ? writeRefusal(area, trans) : null;
   const writable = !unreadable && !readOnly;
+  useFileBrowserDrop(root, () => writable, setDropping, actions.sendHere);
   return (
     <div
+      ref={root}
       className={
         'jp-DataLake-lakeBrowser' + (dropping ? ' jp-mod-dropTarget' : '')
       }
@@ -159,13 +264,25 @@ export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
         onOpen={id => go(id, '')}
       />
       <div
+        ref={tabPanel}
         role="tabpanel"
         id={PANEL_ID}
         aria-labelledby={tabId(model.area)}
         className="jp-DataLake-lakePanel"
+        tabIndex={-1}
+        onKeyDown={event => {
+          if (
+            event.key === 'Backspace' &&
+            event.target === event.currentTarget &&
+            model.prefix
+          ) {
+            event.preventDefault();
+            goFromListing(() => void model.up(), model.keyPrefix);
+          }
+        }}
       >
         <Breadcrumbs
-          root={root}
+          root={title}
           prefix={model.prefix}
           trans={trans}
           onOpen={prefix => go(model.area, prefix)}
@@ -215,7 +332,9 @@ export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
             type="search"
             className="jp-mod-styled jp-DataLake-lakeFilter"
             aria-label={trans.__('Filter by name')}
-            placeholder={trans.__('Filter by name')}
+            title={trans.__('Filter by name')}
+            // Short enough for the sidebar's width beside the buttons; the label says more.
+            placeholder={trans.__('Filter')}
             value={filter}
             onChange={event => setFilter(event.target.value)}
           />
@@ -237,15 +356,26 @@ export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
           actions={actions}
           label={trans.__(
             'Contents of %1',
-            [root, model.prefix].filter(Boolean).join('/')
+            [title, model.prefix].filter(Boolean).join('/')
           )}
+          focusRequest={focusRequest}
           onOpen={entry =>
-            go(model.area, [model.prefix, entry.name].filter(Boolean).join('/'))
+            goFromListing(
+              () =>
+                go(
+                  model.area,
+                  [model.prefix, entry.name].filter(Boolean).join('/')
+                ),
+              null
+            )
           }
-          onUp={() => {
-            setFilter('');
-            void model.up();
-          }}
+          onUp={() =>
+            model.prefix &&
+            goFromListing(() => {
+              setFilter('');
+              void model.up();
+            }, model.keyPrefix)
+          }
         />
       </div>
     </div>

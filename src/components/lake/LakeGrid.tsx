@@ -1,18 +1,18 @@
-import { Time } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { caretDownIcon, caretUpIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { deleteRefusal } from '../../logic/areas';
 import { notYoursReason } from '../../logic/deletes';
 import { ILakeEntry, ISort, SortKey } from '../../logic/entries';
-import { dateStyle } from '../../logic/format';
 import { LakeBrowserModel } from '../../models/lake';
 import { ILakeActions } from '../actions';
+import {
+  SortHeader,
+  useClock,
+  useDateStyle,
+  useRowsThatFit
+} from './gridParts';
 import { IRowHandlers, LakeRow, ROW_HEIGHT } from './LakeRow';
-
-/** The list grows with its rows up to this many, then scrolls. */
-const ROWS_SHOWN = 15;
 
 /** Rows rendered beyond each edge of the view, so that fast scrolling shows no gap. */
 const OVERSCAN = 8;
@@ -36,7 +36,16 @@ export interface IListingProps {
   label: string;
   onOpen: (entry: ILakeEntry) => void;
   onUp: () => void;
+  /**
+   * Set when the user navigated from inside the listing, so that the keyboard stays there:
+   * the grid takes the focus once its rows are in, on the row of `key` if shown (the folder
+   * just left), else the first; and clears the request, which is for one folder only.
+   */
+  focusRequest?: React.MutableRefObject<{ key: string | null } | null>;
 }
+
+/** The mime type of lake rows dragged out: `{ area, keys }` as JSON. */
+export const LAKE_KEYS_MIME = 'application/x-datalake-keys';
 
 /**
  * The rows as a grid that renders only what is in view: a folder of tens of thousands of
@@ -49,13 +58,27 @@ export function LakeGrid(props: IListingProps): JSX.Element {
   const deleteRefused = area ? deleteRefusal(area, trans) : null;
   const viewport = React.useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = React.useState(0);
-  const [active, setActive] = React.useState(0);
-  const focusActive = React.useRef(false);
+  const request = props.focusRequest;
+  const [active, setActive] = React.useState(() =>
+    Math.max(
+      0,
+      rows.findIndex(row => row.key === request?.current?.key)
+    )
+  );
+  const focusActive = React.useRef(Boolean(request?.current));
+  React.useEffect(() => {
+    if (request) {
+      request.current = null;
+    }
+  }, [request]);
+  // Where a shift-click or shift-arrow extends the selection from.
+  const anchor = React.useRef(0);
   const clock = useClock(CLOCK_MS);
   const grid = React.useRef<HTMLDivElement>(null);
   const style = useDateStyle(grid);
+  const fit = useRowsThatFit(viewport);
 
-  const height = Math.min(rows.length, ROWS_SHOWN) * ROW_HEIGHT;
+  const height = Math.min(rows.length, fit) * ROW_HEIGHT;
   const current = Math.min(active, rows.length - 1);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(
@@ -86,8 +109,19 @@ export function LakeGrid(props: IListingProps): JSX.Element {
     }
   });
 
-  const moveTo = (index: number) => {
+  const selectRange = (from: number, to: number) => {
+    const [lo, hi] = from < to ? [from, to] : [to, from];
+    model.select(rows.slice(lo, hi + 1).map(row => row.key));
+  };
+
+  const moveTo = (index: number, extend = false) => {
     const i = Math.max(0, Math.min(rows.length - 1, index));
+    if (extend) {
+      selectRange(anchor.current, i);
+    } else {
+      anchor.current = i;
+      model.select([rows[i].key]);
+    }
     const node = viewport.current;
     if (node) {
       const top = i * ROW_HEIGHT;
@@ -106,12 +140,25 @@ export function LakeGrid(props: IListingProps): JSX.Element {
   // only the rows that come into view, not every row again with fresh closures.
   const latest = React.useRef<{
     onKeyDown: IRowHandlers['onKeyDown'];
+    onClick: IRowHandlers['onClick'];
+    onContextMenu: IRowHandlers['onContextMenu'];
+    onDragStart: IRowHandlers['onDragStart'];
     props: IListingProps;
     setActive: (index: number) => void;
-  }>({ onKeyDown: () => undefined, props, setActive });
+  }>({
+    onKeyDown: () => undefined,
+    onClick: () => undefined,
+    onContextMenu: () => undefined,
+    onDragStart: () => undefined,
+    props,
+    setActive
+  });
   const handlers = React.useMemo<IRowHandlers>(
     () => ({
       onFocus: index => latest.current.setActive(index),
+      onClick: (event, index) => latest.current.onClick(event, index),
+      onContextMenu: index => latest.current.onContextMenu(index),
+      onDragStart: (event, index) => latest.current.onDragStart(event, index),
       onOpen: entry => latest.current.props.onOpen(entry),
       onKeyDown: (event, index, entry) =>
         latest.current.onKeyDown(event, index, entry),
@@ -135,18 +182,19 @@ export function LakeGrid(props: IListingProps): JSX.Element {
     if (event.target !== event.currentTarget) {
       return;
     }
+    const { actions } = props;
     switch (event.key) {
       case 'ArrowDown':
-        moveTo(index + 1);
+        moveTo(index + 1, event.shiftKey);
         break;
       case 'ArrowUp':
-        moveTo(index - 1);
+        moveTo(index - 1, event.shiftKey);
         break;
       case 'PageDown':
-        moveTo(index + ROWS_SHOWN - 1);
+        moveTo(index + fit - 1);
         break;
       case 'PageUp':
-        moveTo(index - ROWS_SHOWN + 1);
+        moveTo(index - fit + 1);
         break;
       case 'Home':
         moveTo(0);
@@ -155,13 +203,27 @@ export function LakeGrid(props: IListingProps): JSX.Element {
         moveTo(rows.length - 1);
         break;
       case 'Enter':
-        if (entry.kind !== 'folder') {
-          return;
+        if (entry.kind === 'folder') {
+          props.onOpen(entry);
+        } else {
+          // Until objects open in JupyterLab itself, a file is fetched into home.
+          actions.downloadToHome([entry]);
         }
-        props.onOpen(entry);
         break;
       case 'Backspace':
         props.onUp();
+        break;
+      case 'Delete':
+        actions.delete(targetOf(index));
+        break;
+      case 'F2':
+        actions.rename(entry);
+        break;
+      case 'a':
+        if (!(event.ctrlKey || event.metaKey)) {
+          return;
+        }
+        model.select(rows.map(row => row.key));
         break;
       default:
         return;
@@ -169,12 +231,64 @@ export function LakeGrid(props: IListingProps): JSX.Element {
     event.preventDefault();
   };
 
-  latest.current = { onKeyDown, props, setActive };
+  /** The rows an action on row `index` is about: the selection, if it holds the row. */
+  const targetOf = (index: number): ILakeEntry[] => {
+    const entry = rows[index];
+    return model.selection.has(entry.key)
+      ? rows.filter(row => model.selection.has(row.key))
+      : [entry];
+  };
+
+  const onClick = (event: React.MouseEvent, index: number) => {
+    if (isButton(event.target)) {
+      return;
+    }
+    const key = rows[index].key;
+    if (event.shiftKey) {
+      selectRange(anchor.current, index);
+    } else if (event.ctrlKey || event.metaKey) {
+      const next = new Set(model.selection);
+      if (!next.delete(key)) {
+        next.add(key);
+      }
+      anchor.current = index;
+      model.select(next);
+    } else {
+      anchor.current = index;
+      model.select([key]);
+    }
+  };
+
+  const onContextMenu = (index: number) => {
+    if (!model.selection.has(rows[index].key)) {
+      anchor.current = index;
+      model.select([rows[index].key]);
+    }
+  };
+
+  const onDragStart = (event: React.DragEvent, index: number) => {
+    const keys = targetOf(index).map(row => row.key);
+    event.dataTransfer.setData(
+      LAKE_KEYS_MIME,
+      JSON.stringify({ area: model.area, keys })
+    );
+    event.dataTransfer.effectAllowed = 'copy';
+  };
+
+  latest.current = {
+    onKeyDown,
+    onClick,
+    onContextMenu,
+    onDragStart,
+    props,
+    setActive
+  };
 
   return (
     <div
       ref={grid}
       role="grid"
+      aria-multiselectable={true}
       className="jp-DataLake-lakeGrid"
       aria-label={props.label}
       aria-rowcount={rows.length + 1}
@@ -226,6 +340,7 @@ export function LakeGrid(props: IListingProps): JSX.Element {
                 entry={entry}
                 index={i}
                 active={i === current}
+                selected={model.selection.has(entry.key)}
                 uploader={uploader}
                 canDelete={canDelete}
                 deleteRefused={deleteRefused}
@@ -247,65 +362,6 @@ export function LakeGrid(props: IListingProps): JSX.Element {
   );
 }
 
-/** A count that goes up every `ms` while the view is mounted: a reason to render again. */
-function useClock(ms: number): number {
-  const [clock, setClock] = React.useState(0);
-  React.useEffect(() => {
-    const timer = window.setInterval(() => setClock(tick => tick + 1), ms);
-    return () => window.clearInterval(timer);
-  }, [ms]);
-  return clock;
-}
-
-/**
- * The style of relative dates the Modified column has room for, as its width changes (the
- * sidebar resized, the browser in a wide tab). "narrow" until measured: the sidebar's width.
- */
-function useDateStyle(grid: React.RefObject<HTMLElement>): Time.HumanStyle {
-  const [style, setStyle] = React.useState<Time.HumanStyle>('narrow');
-  React.useEffect(() => {
-    const column = grid.current?.querySelector(
-      '.jp-DataLake-lakeColumn-modified'
-    );
-    if (!column || typeof ResizeObserver === 'undefined') {
-      return;
-    }
-    const observer = new ResizeObserver(() =>
-      setStyle(dateStyle(column.getBoundingClientRect().width))
-    );
-    observer.observe(column);
-    return () => observer.disconnect();
-  }, [grid]);
-  return style;
-}
-
-function SortHeader(props: {
-  column: SortKey;
-  label: string;
-  sort: ISort;
-  onSort: (key: SortKey) => void;
-  trans: TranslationBundle;
-}): JSX.Element {
-  const { column, label, sort } = props;
-  const sorted = sort.key === column;
-  const Caret = sort.descending ? caretDownIcon : caretUpIcon;
-  return (
-    <div
-      role="columnheader"
-      className={`jp-DataLake-lakeColumn jp-DataLake-lakeColumn-${column}`}
-      aria-sort={
-        sorted ? (sort.descending ? 'descending' : 'ascending') : 'none'
-      }
-    >
-      <button
-        className="jp-DataLake-sortButton"
-        data-column={column}
-        title={props.trans.__('Sort by %1', label)}
-        onClick={() => props.onSort(column)}
-      >
-        {label}
-        {sorted && <Caret.react tag="span" className="jp-DataLake-sortCaret" />}
-      </button>
-    </div>
-  );
+function isButton(target: EventTarget): boolean {
+  return target instanceof Element && target.closest('button') !== null;
 }

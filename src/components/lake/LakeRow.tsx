@@ -16,6 +16,7 @@ import { ILakeEntry } from '../../logic/entries';
 import { formatBytes, formatModified } from '../../logic/format';
 import { ILakeActions } from '../actions';
 import { IconButton } from '../common/IconButton';
+import { MiddleName } from './MiddleName';
 
 /** Every row is this tall, so that the rows in view follow from the scroll position alone. */
 export const ROW_HEIGHT = 26;
@@ -23,6 +24,12 @@ export const ROW_HEIGHT = 26;
 /** What a row calls back; stable for the grid's life, so that rows can be memoised. */
 export interface IRowHandlers {
   onFocus: (index: number) => void;
+  /** A click, with its modifier keys: select the row, add it, or extend to it. */
+  onClick: (event: React.MouseEvent, index: number) => void;
+  /** A right-click selects the row unless it is selected already, as file managers do. */
+  onContextMenu: (index: number) => void;
+  /** The row, or the selection it is part of, is dragged out (onto the file browser). */
+  onDragStart: (event: React.DragEvent, index: number) => void;
   onOpen: (entry: ILakeEntry) => void;
   onKeyDown: (
     event: React.KeyboardEvent,
@@ -39,6 +46,7 @@ function LakeRowView(props: {
   entry: ILakeEntry;
   index: number;
   active: boolean;
+  selected: boolean;
   /** From the object's metadata, once known. */
   uploader: string | null | undefined;
   /** Whether the user may delete it; null while unknown. */
@@ -86,7 +94,11 @@ function LakeRowView(props: {
   return (
     <div
       role="row"
-      className="jp-DataLake-lakeRow"
+      className={
+        'jp-DataLake-lakeRow' + (props.selected ? ' jp-mod-selected' : '')
+      }
+      aria-selected={props.selected}
+      draggable={true}
       data-kind={entry.kind}
       data-key={entry.key}
       data-index={index}
@@ -99,6 +111,9 @@ function LakeRowView(props: {
       tabIndex={props.active ? 0 : -1}
       style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}
       onFocus={() => handlers.onFocus(index)}
+      onClick={event => handlers.onClick(event, index)}
+      onContextMenu={() => handlers.onContextMenu(index)}
+      onDragStart={event => handlers.onDragStart(event, index)}
       onDoubleClick={() => folder && handlers.onOpen(entry)}
       onKeyDown={event => handlers.onKeyDown(event, index, entry)}
     >
@@ -114,9 +129,7 @@ function LakeRowView(props: {
         }
       >
         <Icon.react tag="span" className="jp-DataLake-entryIcon" />
-        <span className="jp-DataLake-lakeNameText">
-          <bdi>{name}</bdi>
-        </span>
+        <MiddleName text={name} className="jp-DataLake-lakeNameText" />
       </span>
       <span role="gridcell" className="jp-DataLake-lakeSize">
         {size}
@@ -131,27 +144,25 @@ function LakeRowView(props: {
           trans.__('Download %1 to home', name),
           () => actions.downloadToHome([entry])
         )}
-        {!folder && (
-          <>
-            {button(
-              'jp-DataLake-lakeDownloadComputer',
-              downloadIcon,
-              trans.__('Download %1 to my computer', name),
-              () => actions.downloadToComputer(entry)
-            )}
-            {button(
-              'jp-DataLake-lakeCopyUri',
-              linkIcon,
-              trans.__('Copy s3a:// URI of %1', name),
-              () => actions.copyUri(entry)
-            )}
-            {button(
-              'jp-DataLake-lakeCopySnippet',
-              pythonIcon,
-              trans.__('Copy Python snippet for %1', name),
-              () => actions.copySnippet(entry)
-            )}
-          </>
+        {!folder &&
+          button(
+            'jp-DataLake-lakeDownloadComputer',
+            downloadIcon,
+            trans.__('Download %1 to my computer', name),
+            () => actions.downloadToComputer(entry)
+          )}
+        {/* A folder's URI and snippet serve Spark and pandas as well as an object's. */}
+        {button(
+          'jp-DataLake-lakeCopyUri',
+          linkIcon,
+          trans.__('Copy s3a:// URI of %1', name),
+          () => actions.copyUri(entry)
+        )}
+        {button(
+          'jp-DataLake-lakeCopySnippet',
+          pythonIcon,
+          trans.__('Copy Python snippet for %1', name),
+          () => actions.copySnippet(entry)
         )}
         {/* Unknown is not yes: no Delete until the server says so. */}
         {(props.canDelete === true ||

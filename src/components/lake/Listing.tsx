@@ -1,7 +1,24 @@
+import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { readRefusal, writeRefusal } from '../../logic/areas';
+import { LakeBrowserModel } from '../../models/lake';
 import { IListingProps, LakeGrid } from './LakeGrid';
+
+/**
+ * What the sort and the filter cover while the folder is not loaded whole: its pages still
+ * coming in, or only the first entries of a folder too large to load at once.
+ */
+function coverage(model: LakeBrowserModel, trans: TranslationBundle): string {
+  const loaded = model.entries.length;
+  if (loaded < model.levelLimit) {
+    return trans.__('Loading the whole folder: %1 entries so far…', loaded);
+  }
+  return trans.__(
+    'First %1 entries loaded; sorting and the filter cover only these.',
+    loaded
+  );
+}
 
 /** The folder's rows, or why there are none: never a blank panel. */
 export function Listing(props: IListingProps): JSX.Element {
@@ -62,19 +79,22 @@ export function Listing(props: IListingProps): JSX.Element {
       {rows.length > 0 && <LakeGrid {...props} />}
       {loaded > 0 && rows.length === 0 && (
         <p className="jp-DataLake-muted jp-DataLake-lakeNoMatch">
-          {trans.__('No loaded name contains “%1”.', props.filter.trim())}
+          {model.isComplete
+            ? trans.__(
+                'No name in this folder contains “%1”.',
+                props.filter.trim()
+              )
+            : trans.__(
+                'None of the first %1 names loaded contains “%2”.',
+                loaded,
+                props.filter.trim()
+              )}
         </p>
       )}
       {problem}
       {model.nextCursor && (
-        <div className="jp-DataLake-lakeMore">
-          <span className="jp-DataLake-muted">
-            {trans._n(
-              '%1 entry loaded; there are more.',
-              '%1 entries loaded; there are more.',
-              loaded
-            )}
-          </span>
+        <div className="jp-DataLake-lakeMore" role="status">
+          <span className="jp-DataLake-muted">{coverage(model, trans)}</span>
           <button
             className="jp-DataLake-linkButton jp-DataLake-loadMore"
             onClick={() => void model.loadMore()}

@@ -5,10 +5,8 @@ import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { DataLakeAPIError } from '../../../api/client';
-import { ILakeActions } from '../../../components/actions';
 import { LakeBrowser } from '../../../components/lake/LakeBrowser';
 import { ROW_HEIGHT } from '../../../components/lake/LakeRow';
-import { ILakeEntry } from '../../../logic/entries';
 import { LakeBrowserModel } from '../../../models/lake';
 import {
   area,
@@ -16,7 +14,12 @@ import {
   FOUR_AREAS,
   RAW_REFUSED
 } from '../../fixtures/areas';
-import { FakeLake, folder, object } from '../../fixtures/lake';
+import {
+  FakeLake,
+  folder,
+  object,
+  recordingActions
+} from '../../fixtures/lake';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -56,22 +59,8 @@ describe('LakeBrowser', () => {
     model.dispose();
   });
 
-  const record =
-    (name: string) =>
-    (entries: ILakeEntry | ILakeEntry[]): void => {
-      const list = Array.isArray(entries) ? entries : [entries];
-      calls.push(`${name} ${list.map(e => e.key).join(',')}`);
-    };
-
   async function render(): Promise<void> {
-    const actions: ILakeActions = {
-      downloadToHome: record('home'),
-      downloadToComputer: record('computer'),
-      copyUri: record('uri'),
-      copySnippet: record('snippet'),
-      delete: record('delete'),
-      upload: files => calls.push(`upload ${files.map(f => f.name)}`)
-    };
+    const actions = recordingActions(calls);
     widget = ReactWidget.create(
       <LakeBrowser model={model} trans={trans} actions={actions} />
     );
@@ -86,6 +75,16 @@ describe('LakeBrowser', () => {
   const $$ = (selector: string) =>
     Array.from(widget.node.querySelectorAll<HTMLElement>(selector));
   const rows = () => $$('.jp-DataLake-lakeRow');
+  /** Type into the filter as a user would: React hears the input event. */
+  const typeFilter = (text: string) =>
+    act(() => {
+      const filter = $<HTMLInputElement>('input[aria-label="Filter by name"]');
+      Object.getOwnPropertyDescriptor(
+        HTMLInputElement.prototype,
+        'value'
+      )!.set!.call(filter, text);
+      filter.dispatchEvent(new Event('input', { bubbles: true }));
+    });
   const row = (key: string) =>
     $(`.jp-DataLake-lakeRow[data-key="${key}"]`) as HTMLElement;
   const labels = (element: HTMLElement) =>
@@ -137,8 +136,11 @@ describe('LakeBrowser', () => {
       'Copy Python snippet for a.csv',
       'Delete a.csv'
     ]);
+    // A folder's URI and snippet are copied as an object's are.
     expect(labels(row('users/ada/raw/'))).toEqual([
       'Download raw to home',
+      'Copy s3a:// URI of raw',
+      'Copy Python snippet for raw',
       'Delete raw'
     ]);
 
@@ -250,14 +252,7 @@ describe('LakeBrowser', () => {
       'users/ada/small.csv'
     ]);
 
-    const filter = $<HTMLInputElement>('input[aria-label="Filter by name"]');
-    await act(() => {
-      Object.getOwnPropertyDescriptor(
-        HTMLInputElement.prototype,
-        'value'
-      )!.set!.call(filter, 'MID');
-      filter.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    await typeFilter('MID');
     expect(order()).toEqual(['users/ada/mid.csv']);
   });
 
@@ -295,6 +290,125 @@ describe('LakeBrowser', () => {
     expect(model.prefix).toBe('');
   });
 
+  const key = (
+    target: HTMLElement,
+    name: string,
+    init: KeyboardEventInit = {}
+  ) =>
+    act(() =>
+      target.dispatchEvent(
+        new KeyboardEvent('keydown', { key: name, bubbles: true, ...init })
+      )
+    );
+
+  it('keeps the focus in the listing as Enter opens a folder and Backspace goes back up', async () => {
+    lake.folders['users/ada/'] = [folder('a'), folder('raw'), object('x.csv')];
+    lake.folders['users/ada/raw/'] = [folder('empty'), object('inside.csv')];
+    lake.folders['users/ada/raw/empty/'] = [];
+    await render();
+    await act(() => row('users/ada/raw/').focus());
+    await key(row('users/ada/raw/'), 'Enter');
+    await settle();
+    expect(model.prefix).toBe('raw');
+    expect(document.activeElement).toBe(row('users/ada/raw/empty/'));
+
+    // An empty folder has no row: the listing keeps the focus, and Backspace.
+    await key(row('users/ada/raw/empty/'), 'Enter');
+    await settle();
+    expect(model.prefix).toBe('raw/empty');
+    expect(document.activeElement).toBe($('[role="tabpanel"]'));
+    await key($('[role="tabpanel"]'), 'Backspace');
+    await settle();
+    expect(model.prefix).toBe('raw');
+    // Back up, on the folder just left.
+    expect(document.activeElement).toBe(row('users/ada/raw/empty/'));
+    await key(row('users/ada/raw/empty/'), 'Backspace');
+    await settle();
+    expect(model.prefix).toBe('');
+    expect(document.activeElement).toBe(row('users/ada/raw/'));
+  });
+
+  it('selects with clicks, and runs Enter, Delete and F2 on a file or the selection', async () => {
+    lake.folders['users/ada/'] = ['a', 'b', 'c', 'd'].map(n =>
+      object(`${n}.csv`)
+    );
+    await render();
+    const click = (target: HTMLElement, init: MouseEventInit = {}) =>
+      act(() =>
+        target.dispatchEvent(
+          new MouseEvent('click', { bubbles: true, ...init })
+        )
+      );
+    await click(row('users/ada/a.csv'));
+    await click(row('users/ada/c.csv'), { shiftKey: true });
+    await click(row('users/ada/d.csv'), { ctrlKey: true });
+    await click(row('users/ada/b.csv'), { ctrlKey: true });
+    expect([...model.selection].sort()).toEqual([
+      'users/ada/a.csv',
+      'users/ada/c.csv',
+      'users/ada/d.csv'
+    ]);
+    expect(row('users/ada/a.csv').getAttribute('aria-selected')).toBe('true');
+    expect(row('users/ada/b.csv').getAttribute('aria-selected')).toBe('false');
+
+    // Delete on a selected row deletes the selection; on another row, that row.
+    await key(row('users/ada/d.csv'), 'Delete');
+    await key(row('users/ada/b.csv'), 'Delete');
+    // Enter on a file fetches it into home; F2 asks to rename it.
+    await key(row('users/ada/b.csv'), 'Enter');
+    await key(row('users/ada/b.csv'), 'F2');
+    expect(calls).toEqual([
+      'delete users/ada/a.csv,users/ada/c.csv,users/ada/d.csv',
+      'delete users/ada/b.csv',
+      'home users/ada/b.csv',
+      'rename users/ada/b.csv'
+    ]);
+
+    // Shift and the arrows extend the selection from where it started.
+    await click(row('users/ada/b.csv'));
+    await key(row('users/ada/b.csv'), 'ArrowDown', { shiftKey: true });
+    expect([...model.selection]).toEqual([
+      'users/ada/b.csv',
+      'users/ada/c.csv'
+    ]);
+  });
+
+  it('says whether the filter covered the whole folder or only its first entries', async () => {
+    lake.folders['users/ada/'] = ['1', '2', '3', '4', '5'].map(n =>
+      object(`part${n}.csv`)
+    );
+    model = new LakeBrowserModel({
+      api: lake.api,
+      transfers: lake.transfers,
+      areas: lake.areas,
+      pageSize: 2,
+      levelLimit: 100
+    });
+    await render();
+    await settle();
+    // The whole level came in, page after page: the last page's name is found.
+    await typeFilter('part5');
+    expect(rows().map(r => r.dataset.key)).toEqual(['users/ada/part5.csv']);
+    await typeFilter('nothing');
+    expect($('.jp-DataLake-lakeNoMatch').textContent).toBe(
+      'No name in this folder contains “nothing”.'
+    );
+
+    await act(() => widget.dispose());
+    model = new LakeBrowserModel({
+      api: lake.api,
+      transfers: lake.transfers,
+      areas: lake.areas,
+      pageSize: 2,
+      levelLimit: 3
+    });
+    await render();
+    await settle();
+    expect($('.jp-DataLake-lakeMore').textContent).toContain(
+      'First 4 entries loaded; sorting and the filter cover only these.'
+    );
+  });
+
   it("shows the server's message with a Retry, and a Load more while there are pages", async () => {
     lake.failNext = new DataLakeAPIError(
       'The data lake cannot be reached: connection refused.',
@@ -305,7 +419,8 @@ describe('LakeBrowser', () => {
       api: lake.api,
       transfers: lake.transfers,
       areas: lake.areas,
-      pageSize: 2
+      pageSize: 2,
+      levelLimit: 2
     });
     await render();
     expect($('.jp-DataLake-lakeError').textContent).toContain(
