@@ -307,6 +307,17 @@ class Boto3Upload:
         return time.perf_counter() - started
 
 
+def hash_seconds(path: Path) -> float:
+    """The SHA-256 of the file on one thread, as the extension must compute it (in order, so
+    on one core whatever the upload's concurrency): the floor under any upload that checks it."""
+    started = time.perf_counter()
+    digest, buffer = hashlib.sha256(), bytearray(BLOCK)
+    with open(path, "rb", buffering=0) as f:
+        while n := f.readinto(buffer):
+            digest.update(memoryview(buffer)[:n])
+    return time.perf_counter() - started
+
+
 def vmrss(pid: int) -> int:
     """Resident bytes of a process, 0 once it is gone."""
     try:
@@ -566,12 +577,15 @@ def main() -> int:
 
         # The three kinds take turns at going first, so that a change of the machine's load
         # falls on each of them alike.
-        ref_seconds: dict[str, list[float]] = {"aws": [], "boto3": []}
+        ref_seconds: dict[str, list[float]] = {"aws": [], "boto3": [], "sha256": []}
         ext_runs = []
-        kinds = ["aws", "boto3", "extension"]
+        kinds = ["aws", "boto3", "extension", "sha256"]
         for i in range(args.repeat):
-            for kind in kinds[i % 3 :] + kinds[: i % 3]:
+            for kind in kinds[i % 4 :] + kinds[: i % 4]:
                 log(f"run {i + 1}/{args.repeat}: {kind}")
+                if kind == "sha256":
+                    ref_seconds[kind].append(hash_seconds(path))
+                    continue
                 if kind == "extension":
                     ext_runs.append(extension_upload(server, FILE_NAME, size, False))
                     checks.append(check_object(s3, key, size, sha256))
@@ -628,6 +642,7 @@ def main() -> int:
     ratio = ref / ext
     boto_ref = statistics.median(ref_seconds["boto3"])
     boto_ratio = boto_ref / ext
+    hash_ref = statistics.median(ref_seconds["sha256"])
     transfers = [first, *ext_runs, loaded]
     fresh = first["rss_before"]
     growth = max(r["rss_peak"] for r in transfers) - fresh
@@ -650,6 +665,8 @@ def main() -> int:
         "boto3_seconds": ref_seconds["boto3"],
         "boto3_throughput_ratio": boto_ratio,
         "boto3_throughput_goal": 1.0,
+        "sha256_seconds": ref_seconds["sha256"],
+        "sha256_one_thread_over_boto3": boto_ref / hash_ref,
         "extension_seconds": [r["seconds"] for r in ext_runs],
         "extension_mib_s": size / MiB / ext,
         "aws_mib_s": size / MiB / ref,
@@ -698,6 +715,10 @@ def main() -> int:
         f"{summary['throughput_ratio_without_awscli_startup']:.2f}"
     )
     print(f"  boto3 upload_file / aws s3 cp: {ref / boto_ref:.2f}")
+    print(
+        f"  SHA-256 of the file alone, one thread / boto3 upload_file: {boto_ref / hash_ref:.2f} "
+        "(the ceiling of an upload that hashes it in order)"
+    )
     print(
         f"server peak RSS growth: {growth / MiB:.0f} MiB (goal <= 64 MiB), the highest VmRSS "
         f"in {len(transfers)} transfers minus the server's before its first"
