@@ -2,9 +2,10 @@
 manager runs for a plan of ``planning``, kept apart from the queue so that the manager holds
 only the list and the run loop.
 
-A file is opened from its root's descriptor without following links and read once, in order:
-each part is hashed (SHA-256 of the whole content, MD5 of the part) as it is read and handed to
-the manager's part pool, so memory holds at most a few parts whatever the file's size. Before
+A file is opened from its root's descriptor without following links and read once, in order,
+into a few buffers made for it: each part goes into the SHA-256 of the whole content as it is
+read and is handed to the manager's part pool, whose thread computes the part's MD5 and sends
+it, so memory holds at most a few parts whatever the file's size. Before
 every part, and once more at the end, the file must still be the one that was opened (same
 inode, size and mtime): a file written while it is sent would arrive as neither version.
 
