@@ -96,7 +96,12 @@ class Lake:
                     signature_version="s3v4",
                     # MinIO and RGW behind a cluster-internal service name are addressed by path;
                     # virtual-host style would need wildcard DNS that these setups lack.
-                    s3={"addressing_style": "path"},
+                    # Over http, botocore would otherwise SHA-256 every body to sign it, and the
+                    # gateway would hash it again to check: two more passes over each byte of an
+                    # upload on the server's CPU. Every part and file sent carries a Content-MD5,
+                    # a signed header that S3 checks, which is what botocore relies on over https;
+                    # the assembled object is checked by its ETag, size and SHA-256 afterwards.
+                    s3={"addressing_style": "path", "payload_signing_enabled": False},
                     connect_timeout=s.connect_timeout,
                     read_timeout=60,
                     retries={"max_attempts": 2, "mode": "standard"},

@@ -180,7 +180,8 @@ def servers(tmp_path, home, server_config):
 
 
 def test_a_second_server_leaves_the_first_ones_transfer_alone(home, prefix, s3_client, servers):
-    data = write(home / "big.bin", os.urandom(30 * MiB)).read_bytes()
+    # At 2 MiB/s, long enough for two more servers to start on a loaded machine.
+    data = write(home / "big.bin", os.urandom(60 * MiB)).read_bytes()
     first = servers("first").wait_ready()
     running = first.send("big.bin", prefix)
     first.wait_moving(running)

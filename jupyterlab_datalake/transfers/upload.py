@@ -2,9 +2,10 @@
 manager runs for a plan of ``planning``, kept apart from the queue so that the manager holds
 only the list and the run loop.
 
-A file is opened from its root's descriptor without following links and read once, in order:
-each part is hashed (SHA-256 of the whole content, MD5 of the part) as it is read and handed to
-the manager's part pool, so memory holds at most a few parts whatever the file's size. Before
+A file is opened from its root's descriptor without following links and read once, in order,
+into a few buffers made for it: each part goes into the SHA-256 of the whole content as it is
+read and is handed to the manager's part pool, whose thread computes the part's MD5 and sends
+it, so memory holds at most a few parts whatever the file's size. Before
 every part, and once more at the end, the file must still be the one that was opened (same
 inode, size and mtime): a file written while it is sent would arrive as neither version.
 
@@ -152,25 +153,31 @@ class Uploader:
             sha = hashlib.sha256()
             md5s: list[bytes] = []
             in_flight = max(1, min(self.settings.transfer_concurrency, (64 << 20) // part_size))
+            in_flight = min(in_flight, -(-st.st_size // part_size))
+            # Parts are read into buffers made once per file: a fresh 8 MiB object per part
+            # costs its page faults and leaves the allocator holding freed ones (RSS). Before
+            # a part is read, fewer than in_flight are still being sent, all of them later than
+            # the last user of the buffer it is read into.
+            buffers = [bytearray(part_size) for _ in range(in_flight)]
             number = 0
             while True:
                 self._check_unchanged(transfer, item, st)
-                data = f.read(part_size)
-                if not data:
+                data = buffers[number % len(buffers)]
+                got = _fill(f, data)
+                if not got:
                     break
                 number += 1
+                if got < len(data):
+                    del data[got:]  # the last part; shrinks in place, no copy
+                # The SHA-256 of the whole file runs here, in order, while earlier parts are
+                # sent; each part's MD5 in the thread that sends it, so that they overlap.
                 sha.update(data)
-                digest = hashlib.md5(data).digest()
-                md5s.append(digest)
-                self.manager.bandwidth.take(len(data), transfer.cancel)
-                pending.append(
-                    self.parts.submit(self.send_part, transfer, item, number, data, digest)
-                )
-                del data
+                self.manager.bandwidth.take(got, transfer.cancel)
+                pending.append(self.parts.submit(self._send_read, transfer, item, number, data))
                 while len(pending) >= in_flight:
-                    pending.popleft().result()
+                    md5s.append(pending.popleft().result())
             while pending:
-                pending.popleft().result()
+                md5s.append(pending.popleft().result())
             self._check_unchanged(transfer, item, st)
             if len(md5s) != -(-st.st_size // part_size):
                 raise Stop("failed", f"{item.source} changed size while it was being read.")
@@ -184,6 +191,12 @@ class Uploader:
             self.manager.abort(bucket, key, item)
             raise
         self.write_sha(transfer, item, md5s, meta, sha.hexdigest())
+
+    def _send_read(self, transfer, item, number, data) -> bytes:
+        """Send one part read from home, hashed here; its MD5, for the ETag check."""
+        digest = hashlib.md5(data).digest()
+        self.send_part(transfer, item, number, data, digest)
+        return digest
 
     # ----- the steps every upload into the lake shares (browser uploads too) ----------------
 
@@ -227,6 +240,18 @@ class Uploader:
             self.manager.lake, transfer.bucket, key, meta, content_type(key), size
         )
         self.manager.verify(transfer.bucket, item, size, None, sha)
+
+
+def _fill(f, buffer: bytearray) -> int:
+    """Read into ``buffer`` until it is full or the file ends; the bytes read."""
+    got = 0
+    with memoryview(buffer) as view:
+        while got < len(buffer):
+            n = f.readinto(view[got:])
+            if not n:
+                break
+            got += n
+    return got
 
 
 __all__ = ["Uploader"]
