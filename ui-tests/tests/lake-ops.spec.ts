@@ -1,24 +1,14 @@
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import { execFileSync } from 'child_process';
-import * as crypto from 'crypto';
-import * as http from 'http';
-
 /**
  * Rename, new folder, move and share link inside the lake, run as the lake panel's context
  * menu runs them: through the commands, with their ids and arguments. What lands in the
  * bucket is checked with boto3 in a separate process, as a colleague would see it.
  */
-function s3(script: string, ...args: string[]): Buffer {
-  const prelude = [
-    'import os, sys, boto3',
-    's3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL_S3"])'
-  ];
-  return execFileSync(
-    process.env.PYTHON || 'python',
-    ['-c', [...prelude, script].join('\n'), ...args],
-    { maxBuffer: 64 * 1024 * 1024 }
-  );
-}
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { execFileSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as http from 'http';
+
+import { deletePrefix, readObject, s3 } from './lake';
 
 /** Put an object with the bytes given, as the UI user ("galata") uploaded it. */
 function put(key: string, data: Buffer): void {
@@ -37,13 +27,6 @@ function put(key: string, data: Buffer): void {
   );
 }
 
-function readObject(key: string): Buffer {
-  return s3(
-    'sys.stdout.buffer.write(s3.get_object(Bucket="datalake", Key=sys.argv[1])["Body"].read())',
-    key
-  );
-}
-
 function keysUnder(prefix: string): string[] {
   const out = s3(
     [
@@ -55,18 +38,6 @@ function keysUnder(prefix: string): string[] {
     prefix
   );
   return out.toString().split('\n').filter(Boolean);
-}
-
-function deletePrefix(prefix: string): void {
-  s3(
-    [
-      'for page in s3.get_paginator("list_objects_v2").paginate(Bucket="datalake", Prefix=sys.argv[1]):',
-      '    keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]',
-      '    if keys:',
-      '        s3.delete_objects(Bucket="datalake", Delete={"Objects": keys})'
-    ].join('\n'),
-    prefix
-  );
 }
 
 /** Run a command as a menu would, without waiting for the dialog it opens. */
