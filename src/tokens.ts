@@ -111,16 +111,6 @@ export namespace CommandIDs {
   export const refreshStatus = 'datalake:refresh-status';
   export const refreshUsage = 'datalake:refresh-usage';
   export const sendToLake = 'datalake:send-to-lake';
-  /** {area, key}: rename an object or folder (a move within its folder). */
-  export const lakeRename = 'datalake:lake-rename';
-  /** {area, keys}: copy objects and folders; asks for the destination area and folder. */
-  export const lakeCopy = 'datalake:lake-copy';
-  /** {area, keys}: move objects and folders; asks for the destination area and folder. */
-  export const lakeMove = 'datalake:lake-move';
-  /** {area, prefix}: a new folder in the folder `prefix` of the area. */
-  export const lakeNewFolder = 'datalake:lake-new-folder';
-  /** {area, key}: copy a presigned link to the object, asking its lifetime. */
-  export const lakeShareLink = 'datalake:lake-share-link';
   export const openLakePanel = 'datalake:open-lake-panel';
   export const openLakeTab = 'datalake:open-lake-tab';
   // The lake browser's context menu (schema/plugin.json); each acts on ILakePanel.target().
@@ -143,15 +133,15 @@ export namespace CommandIDs {
  * entries above call them with the rows right-clicked or selected.
  */
 export namespace LakeOpIDs {
-  /** { area: string, key: string } */
+  /** {area, key}: rename an object or folder (a move within its folder). */
   export const rename = 'datalake:lake-rename';
-  /** { area: string, keys: string[] }, folder keys ending in "/" */
+  /** {area, keys}: copy objects and folders (folder keys end in "/"); asks for the destination area and folder. */
   export const copy = 'datalake:lake-copy';
-  /** { area: string, keys: string[] }, folder keys ending in "/" */
+  /** {area, keys}: move objects and folders (folder keys end in "/"); asks for the destination area and folder. */
   export const move = 'datalake:lake-move';
-  /** { area: string, prefix: string } */
+  /** {area, prefix}: a new folder in the folder `prefix` of the area. */
   export const newFolder = 'datalake:lake-new-folder';
-  /** { area: string, key: string } */
+  /** {area, key}: copy a presigned link to the object, asking its lifetime. */
   export const shareLink = 'datalake:lake-share-link';
 }
 

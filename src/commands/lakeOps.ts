@@ -21,13 +21,12 @@ import { askThenStart } from '../dialogs/ask';
 import { NameDialog } from '../dialogs/NameDialog';
 import { SendDialog } from '../dialogs/SendDialog';
 import { ShareDialog, lifetimeText } from '../dialogs/ShareDialog';
-import { CommandIDs, IDataLake } from '../tokens';
+import { IDataLake, LakeOpIDs } from '../tokens';
 
 export interface ILakeOpsOptions {
   app: JupyterFrontEnd;
   dataLake: IDataLake;
   trans: TranslationBundle;
-  showTransfers: () => void;
 }
 
 /** The name a key shows: its last part, without a folder's "/". */
@@ -346,7 +345,7 @@ export function registerLakeOps(options: ILakeOpsOptions): void {
     description: trans.__('Full keys; folders end in "/"')
   };
 
-  app.commands.addCommand(CommandIDs.lakeRename, {
+  app.commands.addCommand(LakeOpIDs.rename, {
     label: trans.__('Rename…'),
     execute: async args => {
       const area = await withArea(args['area']);
@@ -357,8 +356,8 @@ export function registerLakeOps(options: ILakeOpsOptions): void {
     describedBy: schema({ area: AREA, key: KEY }, ['area', 'key'])
   });
   for (const [id, operation, label] of [
-    [CommandIDs.lakeCopy, 'copy', trans.__('Copy to…')],
-    [CommandIDs.lakeMove, 'move', trans.__('Move to…')]
+    [LakeOpIDs.copy, 'copy', trans.__('Copy to…')],
+    [LakeOpIDs.move, 'move', trans.__('Move to…')]
   ] as const) {
     app.commands.addCommand(id, {
       label,
@@ -370,7 +369,7 @@ export function registerLakeOps(options: ILakeOpsOptions): void {
       describedBy: schema({ area: AREA, keys: KEYS }, ['area', 'keys'])
     });
   }
-  app.commands.addCommand(CommandIDs.lakeNewFolder, {
+  app.commands.addCommand(LakeOpIDs.newFolder, {
     label: trans.__('New Folder…'),
     execute: async args => {
       const area = await withArea(args['area']);
@@ -387,7 +386,7 @@ export function registerLakeOps(options: ILakeOpsOptions): void {
       ['area']
     )
   });
-  app.commands.addCommand(CommandIDs.lakeShareLink, {
+  app.commands.addCommand(LakeOpIDs.shareLink, {
     label: trans.__('Copy Share Link…'),
     execute: async args => {
       const area = await withArea(args['area']);

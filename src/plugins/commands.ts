@@ -31,12 +31,7 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_datalake');
     registerCommands({ app, dataLake, panel, trans, browsers, palette });
-    registerLakeOps({
-      app,
-      dataLake,
-      trans,
-      showTransfers: () => panel.show('transfers')
-    });
+    registerLakeOps({ app, dataLake, trans });
     // A finished download shows in the file browser at once, not at its next poll.
     dataLake.transfers.finished.connect((_, transfer) => {
       if (transfer.direction === 'download' && transfer.state === 'done') {
