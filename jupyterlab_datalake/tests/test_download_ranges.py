@@ -13,15 +13,15 @@ import os
 import pytest
 from boto3.s3.transfer import TransferConfig
 
+from jupyterlab_datalake.tests import test_lake_browser as browser_tests
 from jupyterlab_datalake.tests.test_lake_browser import call, download, wait_done
 from jupyterlab_datalake.transfers import verify
 
 MiB = 1024**2
 
 
-@pytest.fixture
-def home(jp_root_dir):
-    return jp_root_dir
+# The browser tests' home; the part size stays the default, so ranges hold whole 8 MiB parts.
+home = browser_tests.home
 
 
 @pytest.fixture
