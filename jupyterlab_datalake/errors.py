@@ -60,6 +60,12 @@ class LakeError(Exception):
         return self.code in ("404", "NoSuchKey", "NotFound")
 
     @property
+    def changed(self) -> bool:
+        """An If-Match precondition failed: the object is no longer the version it was
+        (a HEAD or a ranged GET answers a bare 412)."""
+        return self.code in ("PreconditionFailed", "412")
+
+    @property
     def denied(self) -> bool:
         """S3 refused this to the user's identity (its policy), not the lake failing."""
         return self.connection.state == "access-denied"

@@ -78,7 +78,7 @@ class Copier:
                 copied=copied,
             )
         except LakeError as err:
-            if err.code in ("PreconditionFailed", "412"):
+            if err.changed:
                 raise Stop(
                     "failed",
                     f"{item.source} changed while it was copied; nothing was kept. Retry to copy "

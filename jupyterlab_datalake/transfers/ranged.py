@@ -133,7 +133,7 @@ class Fetch:
                 IfMatch=self.etag,
             )
         except LakeError as err:
-            if err.code in ("PreconditionFailed", "412"):
+            if err.changed:
                 raise Stop(
                     "failed",
                     f"{self.key} changed in the data lake during the download; nothing was "
