@@ -41,6 +41,15 @@ async def fetch(jp_fetch, key: str) -> dict:
     return await wait_done(jp_fetch, started["id"])
 
 
+async def moving(jp_fetch, key: str) -> dict:
+    """A download of ``key`` started, once its first bytes have arrived."""
+    code, started = await download(jp_fetch, [key], "")
+    assert code == 201, started
+    while (await call(jp_fetch, "transfers", started["id"]))[1]["bytes_done"] == 0:
+        await asyncio.sleep(0.02)
+    return started
+
+
 @pytest.mark.parametrize("streams_hash", [True, False], ids=["by-stream", "in-order"])
 async def test_a_multipart_object_arrives_byte_exact_and_checked_part_by_part(
     jp_fetch, home, folder, s3_client, monkeypatch, streams_hash
@@ -107,10 +116,7 @@ async def test_an_object_that_differs_from_its_sha256_fails_and_leaves_nothing(
 async def test_cancel_mid_download_leaves_nothing(jp_fetch, home, folder, s3_client):
     key = f"shared/{folder}/big.bin"
     s3_client.put_object(Bucket="datalake", Key=key, Body=os.urandom(40 * MiB))
-    code, started = await download(jp_fetch, [key], "")
-    assert code == 201, started
-    while (await call(jp_fetch, "transfers", started["id"]))[1]["bytes_done"] == 0:
-        await asyncio.sleep(0.02)
+    started = await moving(jp_fetch, key)
     assert any(p.name.endswith(".datalake-part") for p in home.iterdir())
     code, _ = await call(jp_fetch, "transfers", started["id"], method="DELETE")
     assert code == 202
@@ -128,10 +134,7 @@ async def test_an_object_replaced_during_the_download_fails_it(jp_fetch, home, f
     # (those already streaming go on with the version they started on).
     key = f"shared/{folder}/moving.bin"
     s3_client.put_object(Bucket="datalake", Key=key, Body=os.urandom(40 * MiB))
-    code, started = await download(jp_fetch, [key], "")
-    assert code == 201, started
-    while (await call(jp_fetch, "transfers", started["id"]))[1]["bytes_done"] == 0:
-        await asyncio.sleep(0.02)
+    started = await moving(jp_fetch, key)
     s3_client.put_object(Bucket="datalake", Key=key, Body=os.urandom(40 * MiB))
     failed = await wait_done(jp_fetch, started["id"])
     assert failed["state"] == "failed", failed
