@@ -7,20 +7,15 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
 import time
 
 import pytest
 from tornado.httpclient import HTTPClientError
 
 from jupyterlab_datalake.home.usage import UsageMonitor
+from jupyterlab_datalake.tests.test_usage_api import du
 
 MiB = 1024**2
-
-
-def du(path) -> int:
-    out = subprocess.run(["du", "-sxB1", str(path)], capture_output=True, text=True, check=True)
-    return int(out.stdout.split()[0])
 
 
 @pytest.fixture
