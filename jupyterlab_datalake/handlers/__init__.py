@@ -17,6 +17,7 @@ from .base import (
     LakeHandler,
 )
 from .home import SpaceHandler, TrashEmptyHandler, UsageHandler
+from .lake_ops import CopyHandler, FolderHandler, ShareHandler
 from .objects import ObjectDownloadHandler, ObjectsDeleteHandler, ObjectsHandler, ObjectsInfoHandler
 from .routes import setup_handlers
 from .status import StatusHandler
@@ -36,13 +37,16 @@ __all__ = [
     "BrowserUploadPartHandler",
     "BrowserUploadsHandler",
     "ClassifyHandler",
+    "CopyHandler",
     "DataLakeHandler",
+    "FolderHandler",
     "LakeHandler",
     "ObjectDownloadHandler",
     "ObjectsDeleteHandler",
     "ObjectsHandler",
     "ObjectsInfoHandler",
     "RescueHandler",
+    "ShareHandler",
     "SpaceHandler",
     "StatusHandler",
     "TransferHandler",
