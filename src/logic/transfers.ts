@@ -14,6 +14,26 @@ export function isActive(state: TransferState): boolean {
 }
 
 /**
+ * The words of a transfer's direction, for its row and its notifications: a copy or a move
+ * inside the lake is neither sent nor received.
+ */
+export function directionWords(
+  transfer: Pick<ITransfer, 'direction'>,
+  trans: TranslationBundle
+): { running: string; done: string } {
+  switch (transfer.direction) {
+    case 'upload':
+      return { running: trans.__('Sending'), done: trans.__('Sent') };
+    case 'download':
+      return { running: trans.__('Receiving'), done: trans.__('Received') };
+    case 'copy':
+      return { running: trans.__('Copying'), done: trans.__('Copied') };
+    default:
+      return { running: trans.__('Moving'), done: trans.__('Moved') };
+  }
+}
+
+/**
  * What the user knows a transfer by: the first thing they picked, and how many more.
  */
 export function transferName(

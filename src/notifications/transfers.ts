@@ -44,10 +44,13 @@ export class TransferNotifier implements IDisposable {
   private _started(_: unknown, transfer: ITransfer): void {
     const trans = this._trans;
     const name = transferName(transfer, trans);
-    const message =
-      transfer.direction === 'download'
-        ? trans.__('Downloading %1 into /%2…', name, downloadedInto(transfer))
-        : trans.__('Sending %1 to the data lake…', name);
+    const message = {
+      download: () =>
+        trans.__('Downloading %1 into /%2…', name, downloadedInto(transfer)),
+      upload: () => trans.__('Sending %1 to the data lake…', name),
+      copy: () => trans.__('Copying %1 in the data lake…', name),
+      move: () => trans.__('Moving %1 in the data lake…', name)
+    }[transfer.direction]();
     const options = {
       autoClose: STARTED_MS,
       actions: [
@@ -123,7 +126,12 @@ export class TransferNotifier implements IDisposable {
               name,
               transfer.uri
             )
-          : trans.__('Sent %1 to the data lake: %2', name, transfer.uri),
+          : {
+              upload: () =>
+                trans.__('Sent %1 to the data lake: %2', name, transfer.uri),
+              copy: () => trans.__('Copied %1 to %2', name, transfer.uri),
+              move: () => trans.__('Moved %1 to %2', name, transfer.uri)
+            }[transfer.direction as 'upload' | 'copy' | 'move'](),
         {
           autoClose: 10000,
           actions: [
@@ -157,9 +165,12 @@ export class TransferNotifier implements IDisposable {
       this._say(
         transfer,
         'error',
-        download
-          ? trans.__('%1 was not downloaded: %2', name, reason)
-          : trans.__('%1 was not sent: %2', name, reason),
+        {
+          download: () => trans.__('%1 was not downloaded: %2', name, reason),
+          upload: () => trans.__('%1 was not sent: %2', name, reason),
+          copy: () => trans.__('%1 was not copied: %2', name, reason),
+          move: () => trans.__('%1 was not moved: %2', name, reason)
+        }[transfer.direction](),
         { autoClose: false, actions: [...retry, show] }
       );
     }

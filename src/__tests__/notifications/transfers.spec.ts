@@ -46,6 +46,31 @@ describe('TransferNotifier', () => {
     ]);
   });
 
+  it('says a move and a copy inside the lake as such, not as a send', () => {
+    const move = {
+      direction: 'move' as const,
+      sources: ['shared/old/m.csv'],
+      uri: 's3a://datalake/shared/new/m.csv'
+    };
+    started.emit(transfer('m', 'queued', move));
+    expect(centre()).toEqual([
+      ['in-progress', 'Moving m.csv in the data lake…']
+    ]);
+    finished.emit(transfer('m', 'done', move));
+    expect(centre()).toEqual([
+      ['success', 'Moved m.csv to s3a://datalake/shared/new/m.csv']
+    ]);
+    Notification.dismiss();
+    const copy = { ...move, direction: 'copy' as const };
+    started.emit(transfer('k', 'queued', copy));
+    finished.emit(
+      transfer('k', 'failed', { ...copy, message: 'S3 refused it.' })
+    );
+    expect(centre()).toEqual([
+      ['error', 'm.csv was not copied: S3 refused it.']
+    ]);
+  });
+
   it('turns the word that a transfer started into the cancel, and a failure in place', () => {
     started.emit(transfer('c', 'running'));
     finished.emit(

@@ -9,7 +9,12 @@ import {
   formatRate
 } from '../../logic/format';
 import { ITransfer } from '../../api/types';
-import { isActive, transferName, transferPercent } from '../../logic/transfers';
+import {
+  directionWords,
+  isActive,
+  transferName,
+  transferPercent
+} from '../../logic/transfers';
 import { TransfersModel } from '../../models/transfers';
 import { ITransferActions } from '../actions';
 import { Section } from '../common/Section';
@@ -83,7 +88,7 @@ export function TransfersSection(props: ITransfersSectionProps): JSX.Element {
 
 /** The state in words, in the direction the bytes go. */
 function stateText(transfer: ITransfer, trans: TranslationBundle): string {
-  const upload = transfer.direction === 'upload';
+  const words = directionWords(transfer, trans);
   switch (transfer.state) {
     case 'queued':
       return trans.__('Waiting');
@@ -91,9 +96,9 @@ function stateText(transfer: ITransfer, trans: TranslationBundle): string {
       if (transfer.verifying) {
         return trans.__('Verifying…');
       }
-      return upload ? trans.__('Sending') : trans.__('Receiving');
+      return words.running;
     case 'done':
-      return upload ? trans.__('Sent') : trans.__('Received');
+      return words.done;
     case 'failed':
       return trans.__('Failed');
     default:

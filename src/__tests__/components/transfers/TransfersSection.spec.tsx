@@ -90,6 +90,22 @@ describe('TransfersSection', () => {
     expect(spy.calls).toEqual(['showInFileBrowser down']);
   });
 
+  it('says a move and a copy inside the lake as such, not as sent or received', async () => {
+    await render(
+      [
+        transfer('moving', 'running', { direction: 'move', bytes_done: MiB }),
+        transfer('copied', 'done', { direction: 'copy' })
+      ],
+      actions()
+    );
+    const state = (id: string) =>
+      widget.node.querySelector(
+        `.jp-DataLake-transfer[data-state="${id}"] .jp-DataLake-transferState`
+      )?.textContent ?? '';
+    expect(state('running')).toMatch(/^Moving/);
+    expect(state('done')).toMatch(/^Copied/);
+  });
+
   it('says how to start when there is nothing', async () => {
     await render([], actions());
     expect(widget.node.textContent).toContain(
