@@ -71,6 +71,10 @@ function NameForm(
   React.useEffect(() => onChange({ name: name.trim() }), [name]);
   React.useEffect(() => {
     const node = input.current;
+    // The dialog's focusNodeSelector looks for the input when the dialog is attached, which
+    // can be before React has rendered it; the focus then went to the button, and what the
+    // user typed went nowhere. The form gives its input the focus once it is there.
+    node?.focus();
     if (node && props.selectStem) {
       const dot = node.value.lastIndexOf('.');
       node.setSelectionRange(0, dot > 0 ? dot : node.value.length);

@@ -41,6 +41,8 @@ describe('NameDialog', () => {
     expect(input.value.slice(input.selectionStart!, input.selectionEnd!)).toBe(
       'sales.2026'
     );
+    // Typing goes into the name, whenever the dialog looked for what to focus.
+    expect(document.activeElement).toBe(input);
     expect(widget.getValue()).toEqual({ name: 'sales.2026.csv' });
   });
 
