@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -115,6 +116,16 @@ class CredentialSource:
                     # No keys: botocore resolves the default chain on first use, and a client
                     # made from this session signs with what it found, refreshing it in time.
                     self._session = boto3.session.Session(region_name=s.region)
+                # Clients that botocore makes for itself, STS's for a web identity above all,
+                # take this config. Its own default (legacy retries, 5 attempts, backoff up
+                # to 8 s) kept a status request waiting ~15 s on an STS endpoint that refuses
+                # connections, long enough to time out before saying which setting is wrong.
+                self._session._session.set_default_client_config(
+                    Config(
+                        connect_timeout=s.connect_timeout,
+                        retries={"max_attempts": 2, "mode": "standard"},
+                    )
+                )
             return self._session
 
     def resolve(self) -> Any:
