@@ -50,12 +50,14 @@ from bench_transfer import (
     RssSampler,
     Server,
     extension_upload,
+    hash_line,
     human,
     log,
     make_file,
     transfer_key,
 )
 from botocore.exceptions import BotoCoreError, ClientError
+from cpu import Meter, hash_costs
 
 from jupyterlab_datalake.config import parse_size
 
@@ -147,6 +149,7 @@ def main() -> int:
             s3.client.upload_file(str(source), s3.bucket, key)
         else:
             key = transfer_key(s3, extension_upload(server, FILE_NAME, size, False)["transfer"])
+        hashes = hash_costs(source)
         source.unlink()
         head = s3.head(key)
         log(f"seeded {key}: ETag {head['ETag']}, metadata {sorted(head.get('Metadata', {}))}")
@@ -178,19 +181,22 @@ def main() -> int:
 
         runs: dict[str, list[float]] = {"extension": [], "boto3": [], "aws": []}
         ext_runs = []
+        meter = Meter(server.process.pid, s3.rgw_dir)
         order = ["extension", "boto3", "aws"]
         for i in range(args.repeat):
             for kind in order[i % 3 :] + order[: i % 3]:
                 log(f"run {i + 1}/{args.repeat}: {kind}")
                 if kind == "extension":
-                    ext_runs.append(extension_download(server, key, size))
+                    ext_runs.append(
+                        meter.run(kind, "server", lambda: extension_download(server, key, size))
+                    )
                     runs[kind].append(ext_runs[-1]["seconds"])
                     check(target, "the extension")
                 elif kind == "boto3":
-                    runs[kind].append(timed(boto3_download))
+                    runs[kind].append(meter.run(kind, "self", lambda: timed(boto3_download)))
                     check(reference, "boto3")
                 else:
-                    runs[kind].append(timed(aws_download))
+                    runs[kind].append(meter.run(kind, "children", lambda: timed(aws_download)))
                     check(reference, "aws s3 cp")
     except (BenchError, BotoCoreError, ClientError, subprocess.CalledProcessError) as err:
         log(f"error: {err}")
@@ -229,6 +235,8 @@ def main() -> int:
         "extension_mib_s": size / MiB / ext,
         "rss_growth_mib": growth / MiB,
         "verified": first["verified"],
+        "cpu_seconds": meter.summary(),
+        "hash_cpu_seconds_per_gib": hashes,
     }
     if args.json:
         print(json.dumps(summary, indent=2))
@@ -241,6 +249,9 @@ def main() -> int:
     )
     print(f"  server peak RSS growth: {growth / MiB:.0f} MiB over {len(transfers)} downloads")
     print(f"  the extension's check: {first['verified']}")
+    print("CPU of the median run of each (the client, and the gateway, which shares the CPUs):")
+    print("\n".join(meter.report(["extension", "boto3", "aws"], "boto3", size / 1024**3)))
+    print(hash_line(hashes))
     return 0
 
 

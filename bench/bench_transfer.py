@@ -33,6 +33,7 @@ the bench started it also stops. awscli is installed with apt-get if /usr/bin/aw
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -57,6 +58,7 @@ import boto3
 from bench_usage_server import latencies
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from cpu import Meter, hash_costs
 
 from jupyterlab_datalake.config import parse_size
 
@@ -316,6 +318,14 @@ def hash_seconds(path: Path) -> float:
         while n := f.readinto(buffer):
             digest.update(memoryview(buffer)[:n])
     return time.perf_counter() - started
+
+
+def hash_line(costs: dict[str, float]) -> str:
+    return (
+        f"  one thread's CPU per GiB: MD5 {costs['md5']:.2f} s, SHA-256 {costs['sha256']:.2f} s, "
+        f"CRC32 {costs['crc32']:.2f} s (the extension: MD5 of each part and SHA-256 of the file; "
+        "boto3 over http: SHA-256 to sign each part and CRC32)"
+    )
 
 
 def vmrss(pid: int) -> int:
@@ -579,6 +589,7 @@ def main() -> int:
         # falls on each of them alike.
         ref_seconds: dict[str, list[float]] = {"aws": [], "boto3": [], "sha256": []}
         ext_runs = []
+        meter = Meter(server.process.pid, s3.rgw_dir)
         kinds = ["aws", "boto3", "extension", "sha256"]
         for i in range(args.repeat):
             for kind in kinds[i % 4 :] + kinds[: i % 4]:
@@ -587,16 +598,24 @@ def main() -> int:
                     ref_seconds[kind].append(hash_seconds(path))
                     continue
                 if kind == "extension":
-                    ext_runs.append(extension_upload(server, FILE_NAME, size, False))
+                    ext_runs.append(
+                        meter.run(
+                            kind, "server", lambda: extension_upload(server, FILE_NAME, size, False)
+                        )
+                    )
                     checks.append(check_object(s3, key, size, sha256))
                     s3.delete(key)
                     continue
                 reference = aws if kind == "aws" else boto
-                ref_seconds[kind].append(reference.upload(path, REF_KEY))
+                client = "children" if kind == "aws" else "self"
+                ref_seconds[kind].append(
+                    meter.run(kind, client, functools.partial(reference.upload, path, REF_KEY))
+                )
                 if s3.head(REF_KEY)["ContentLength"] != size:
                     raise BenchError(f"{kind} stored an object of the wrong size")
                 s3.delete(REF_KEY)
 
+        hashes = hash_costs(path)
         idle_done = time.monotonic() + 3
         idle = latencies(server, lambda: time.monotonic() > idle_done)
         log("an extension upload with GET /api/status in a loop")
@@ -700,6 +719,8 @@ def main() -> int:
         "sha256": sha256,
         "sha256_metadata_ok": metadata_ok,
         "read_back_sha256_ok": read_back_ok,
+        "cpu_seconds": meter.summary(),
+        "hash_cpu_seconds_per_gib": hashes,
     }
     ok = sizes_ok and metadata_ok is not False and read_back_ok
     if args.json:
@@ -719,6 +740,9 @@ def main() -> int:
         f"  SHA-256 of the file alone, one thread / boto3 upload_file: {boto_ref / hash_ref:.2f} "
         "(the ceiling of an upload that hashes it in order)"
     )
+    print("CPU of the median run of each (the client, and the gateway, which shares the CPUs):")
+    print("\n".join(meter.report(["extension", "boto3", "aws"], "boto3", size / GiB)))
+    print(hash_line(hashes))
     print(
         f"server peak RSS growth: {growth / MiB:.0f} MiB (goal <= 64 MiB), the highest VmRSS "
         f"in {len(transfers)} transfers minus the server's before its first"
