@@ -129,6 +129,13 @@ def main() -> int:
     )
     parser.add_argument("--dir", type=Path, help="work folder (default: a new one in /tmp)")
     parser.add_argument("--json", action="store_true", help="print a JSON summary instead")
+    parser.add_argument(
+        "--server-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="a Jupyter server option, e.g. --server-arg=--DataLake.transfer_concurrency=8",
+    )
     args = parser.parse_args()
     size = parse_size(args.size)
 
@@ -144,7 +151,7 @@ def main() -> int:
         sha256 = make_file(source, size)
         s3 = S3()
         aws = AwsCli(s3, work)
-        server = Server(home, s3, work / "server.log")
+        server = Server(home, s3, work / "server.log", args.server_arg)
         if args.seed == "boto3":
             s3.client.upload_file(str(source), s3.bucket, key)
         else:

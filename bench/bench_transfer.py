@@ -549,6 +549,13 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the file and the objects")
     parser.add_argument("--json", action="store_true", help="print a JSON summary instead")
     parser.add_argument(
+        "--server-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="a Jupyter server option, e.g. --server-arg=--DataLake.transfer_concurrency=8",
+    )
+    parser.add_argument(
         "--py-spy",
         type=Path,
         metavar="FILE",
@@ -568,7 +575,7 @@ def main() -> int:
         sha256 = make_file(path, size)
         s3 = S3()
         aws = AwsCli(s3, work)
-        server = Server(home, s3, work / "server.log")
+        server = Server(home, s3, work / "server.log", args.server_arg)
 
         boto = Boto3Upload(s3)
 
