@@ -238,7 +238,7 @@ class Settings:
     watched_paths: tuple[str, ...] = ("/tmp", "/var/tmp", "/dev/shm")
     rescue_folder: str = "rescued"
     part_size: int = 8 * 1024**2
-    transfer_concurrency: int = 4
+    transfer_concurrency: int = 8
     transfer_bandwidth: int | None = None
     state_dir: str = ""
     public_endpoint_url: str | None = None
@@ -378,7 +378,7 @@ class DataLake(Configurable):
         "for files that would need more than S3's 10,000 parts.",
     )
     transfer_concurrency = Integer(
-        4, config=True, help="Parts of one file sent to S3 at the same time."
+        8, config=True, help="Parts of one file sent to S3 at the same time."
     )
     transfer_bandwidth = Union(
         [Integer(), Unicode()],

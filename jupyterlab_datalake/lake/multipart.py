@@ -16,6 +16,7 @@ import base64
 import contextlib
 from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any
 from urllib.parse import quote
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -53,9 +54,10 @@ def create(lake: Lake, bucket: str, key: str, meta: dict[str, str], content_type
 
 
 def send_part(
-    lake: Lake, bucket: str, key: str, upload_id: str, number: int, data: bytes, digest: bytes
+    lake: Lake, bucket: str, key: str, upload_id: str, number: int, data: Any, digest: bytes
 ) -> None:
-    """One part, which S3 checks against the MD5 of it computed here."""
+    """One part, which S3 checks against the MD5 of it computed here. ``data``: its bytes, or
+    a seekable file-like body that knows its length."""
     lake.translated(
         lake.client.upload_part,
         Bucket=bucket,

@@ -47,11 +47,11 @@ class Downloader:
         self.home_changed: Callable[[], None] = home_changed or (lambda: None)
         # Home as the file browser shows it, to name a link found on the way.
         self.shown_home = safefs.shown(manager.home, manager.root)
-        # Ranged GETs of one file at a time: three times the upload's parts, as a stream holds
-        # one small buffer where an upload holds whole parts; with fewer, a busy RGW served a
-        # download slower than boto3's 10 threads (bench_download.py). Two transfers may run
-        # at once, within the client's 32 connections.
-        self.streams = 3 * self.settings.transfer_concurrency
+        # Ranged GETs of one file at a time: one and a half times the upload's parts (12 by
+        # default); with fewer, a busy RGW served a download slower than boto3's 10 threads
+        # (bench_download.py). Two transfers may run at once, within the client's 32
+        # connections.
+        self.streams = max(1, 3 * self.settings.transfer_concurrency // 2)
         self._streams = ThreadPoolExecutor(
             max_workers=2 * self.streams, thread_name_prefix="datalake-range"
         )

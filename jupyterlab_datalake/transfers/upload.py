@@ -2,12 +2,12 @@
 manager runs for a plan of ``planning``, kept apart from the queue so that the manager holds
 only the list and the run loop.
 
-A file is opened from its root's descriptor without following links and read once, in order,
-into a few buffers made for it: each part goes into the SHA-256 of the whole content as it is
-read and is handed to the manager's part pool, whose thread computes the part's MD5 and sends
-it, so memory holds at most a few parts whatever the file's size. Before
-every part, and once more at the end, the file must still be the one that was opened (same
-inode, size and mtime): a file written while it is sent would arrive as neither version.
+A file is opened from its root's descriptor without following links and read in order for
+the SHA-256 of the whole content; each part is then handed to the manager's part pool, whose
+thread reads it again (from the page cache) for its MD5 and once more as the request's body,
+so memory holds one small buffer per thread whatever the file's size or the parts in flight.
+Before every part, and once more at the end, the file must still be the one that was opened
+(same inode, size and mtime): a file written while it is sent would arrive as neither version.
 
 S3 checks each part against its Content-MD5; afterwards HeadObject must show the size and the
 multipart ETag (the MD5 of the parts' MD5s) computed here, and only then is the SHA-256 written
@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import os
 import stat
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 
@@ -32,6 +33,10 @@ from ..lake.client import multipart_etag, part_size_for
 from ..lake.keys import content_type
 from .host import TransferHost
 from .records import Item, Stop, Transfer
+
+MiB = 1024**2
+# What a thread reads at a time: the memory an upload holds is one of these per thread.
+BUFFER = 1 * MiB
 
 
 class Uploader:
@@ -47,6 +52,7 @@ class Uploader:
         self.settings = manager.settings
         self.root_of = root_of
         self.parts = parts
+        self._local = threading.local()  # each thread's read buffer
 
     # ----- running --------------------------------------------------------------------------
 
@@ -149,37 +155,39 @@ class Uploader:
             item.upload_id = upload_id
         self.manager.write_journal()
         pending: collections.deque[Future] = collections.deque()
+        fd = f.fileno()
+        parts = -(-st.st_size // part_size)
         try:
             sha = hashlib.sha256()
             md5s: list[bytes] = []
-            in_flight = max(1, min(self.settings.transfer_concurrency, (64 << 20) // part_size))
-            in_flight = min(in_flight, -(-st.st_size // part_size))
-            # Parts are read into buffers made once per file: a fresh 8 MiB object per part
-            # costs its page faults and leaves the allocator holding freed ones (RSS). Before
-            # a part is read, fewer than in_flight are still being sent, all of them later than
-            # the last user of the buffer it is read into.
-            buffers = [bytearray(part_size) for _ in range(in_flight)]
-            number = 0
-            while True:
+            in_flight = max(1, min(self.settings.transfer_concurrency, parts))
+            buffer = memoryview(self._buffer())
+            offset = number = 0
+            while offset < st.st_size:
                 self._check_unchanged(transfer, item, st)
-                data = buffers[number % len(buffers)]
-                got = _fill(f, data)
-                if not got:
-                    break
-                number += 1
-                if got < len(data):
-                    del data[got:]  # the last part; shrinks in place, no copy
+                length = min(part_size, st.st_size - offset)
                 # The SHA-256 of the whole file runs here, in order, while earlier parts are
-                # sent; each part's MD5 in the thread that sends it, so that they overlap.
-                sha.update(data)
-                self.manager.bandwidth.take(got, transfer.cancel)
-                pending.append(self.parts.submit(self._send_read, transfer, item, number, data))
+                # sent; each part is read again by the thread that sends it, from the page
+                # cache, for its MD5 and then as the body. A part in flight thus holds no
+                # buffer of its size: more parts can be in flight (what throughput needs) for
+                # a fixed memory (what the server can afford).
+                at = offset
+                while at < offset + length:
+                    n = _read_at(fd, buffer[: min(len(buffer), offset + length - at)], at)
+                    sha.update(buffer[:n])
+                    at += n
+                self.manager.bandwidth.take(length, transfer.cancel)
+                number += 1
+                pending.append(
+                    self.parts.submit(self._send_read, transfer, item, number, fd, offset, length)
+                )
+                offset += length
                 while len(pending) >= in_flight:
                     md5s.append(pending.popleft().result())
             while pending:
                 md5s.append(pending.popleft().result())
             self._check_unchanged(transfer, item, st)
-            if len(md5s) != -(-st.st_size // part_size):
+            if len(md5s) != parts:
                 raise Stop("failed", f"{item.source} changed size while it was being read.")
             self.complete_upload(transfer, item, md5s)
         except BaseException:
@@ -192,11 +200,28 @@ class Uploader:
             raise
         self.write_sha(transfer, item, md5s, meta, sha.hexdigest())
 
-    def _send_read(self, transfer, item, number, data) -> bytes:
-        """Send one part read from home, hashed here; its MD5, for the ETag check."""
-        digest = hashlib.md5(data).digest()
-        self.send_part(transfer, item, number, data, digest)
-        return digest
+    def _buffer(self) -> bytearray:
+        """This thread's read buffer, made once: a fresh one per part would cost its page
+        faults and leave the allocator holding freed ones (RSS)."""
+        buffer = getattr(self._local, "buffer", None)
+        if buffer is None:
+            buffer = self._local.buffer = bytearray(BUFFER)
+        return buffer
+
+    def _send_read(self, transfer, item, number, fd, offset, length) -> bytes:
+        """Send one part of a file of home, MD5-hashed here first; its MD5, for the ETag
+        check. Were the file to change between the two reads, S3 would refuse the part as
+        not matching its Content-MD5."""
+        buffer = memoryview(self._buffer())
+        digest = hashlib.md5()
+        at = offset
+        while at < offset + length:
+            n = _read_at(fd, buffer[: min(len(buffer), offset + length - at)], at)
+            digest.update(buffer[:n])
+            at += n
+        body = _Window(fd, offset, length, buffer)
+        self.send_part(transfer, item, number, body, digest.digest(), length)
+        return digest.digest()
 
     # ----- the steps every upload into the lake shares (browser uploads too) ----------------
 
@@ -204,7 +229,8 @@ class Uploader:
         """Open a multipart upload; its id must be journaled before any part is sent."""
         return multipart.create(self.manager.lake, bucket, key, meta, content_type)
 
-    def send_part(self, transfer, item, number, data, digest) -> None:
+    def send_part(self, transfer, item, number, data, digest, length: int | None = None) -> None:
+        """``data``: the part's bytes, or a file-like body of ``length`` bytes."""
         if transfer.cancel.is_set():
             return
         multipart.send_part(
@@ -217,7 +243,7 @@ class Uploader:
             digest,
         )
         with self.manager.lock:
-            item.done += len(data)
+            item.done += len(data) if length is None else length
         transfer.sample()
         self.manager.write_journal(force=False)
 
@@ -242,16 +268,42 @@ class Uploader:
         self.manager.verify(transfer.bucket, item, size, None, sha)
 
 
-def _fill(f, buffer: bytearray) -> int:
-    """Read into ``buffer`` until it is full or the file ends; the bytes read."""
-    got = 0
-    with memoryview(buffer) as view:
-        while got < len(buffer):
-            n = f.readinto(view[got:])
-            if not n:
-                break
-            got += n
-    return got
+def _read_at(fd: int, buffer: memoryview, offset: int) -> int:
+    n = os.preadv(fd, [buffer], offset)
+    if n <= 0:
+        raise Stop("failed", "The file changed size while it was being sent; nothing was kept.")
+    return n
+
+
+class _Window:
+    """A part of a file as a request body that botocore and http.client send: read at its
+    offset into the sending thread's buffer, a whole buffer per read (http.client sends what
+    ``read`` returns, whatever size it asked for), and rewound for a retry."""
+
+    def __init__(self, fd: int, offset: int, length: int, buffer: memoryview):
+        self.fd, self.offset, self.length, self.buffer = fd, offset, length, buffer
+        self.position = 0
+
+    def __len__(self) -> int:  # botocore's Content-Length
+        return self.length - self.position
+
+    def read(self, amount: int = -1) -> memoryview:
+        left = self.length - self.position
+        if left <= 0:
+            return self.buffer[:0]
+        n = _read_at(
+            self.fd, self.buffer[: min(len(self.buffer), left)], self.offset + self.position
+        )
+        self.position += n
+        return self.buffer[:n]
+
+    def seek(self, position: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self.position, os.SEEK_END: self.length}[whence]
+        self.position = max(0, min(self.length, base + position))
+        return self.position
+
+    def tell(self) -> int:
+        return self.position
 
 
 __all__ = ["Uploader"]
