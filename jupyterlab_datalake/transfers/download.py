@@ -27,6 +27,7 @@ from ..paths import candidates, is_within
 from . import ranged, verify
 from .host import TransferHost
 from .records import MAX_FILES, Item, Stop, Transfer, check_policy, new_id
+from .threads import background
 
 # Longest file name most Linux filesystems take, in bytes.
 NAME_MAX = 255
@@ -53,7 +54,9 @@ class Downloader:
         # connections.
         self.streams = max(1, 3 * self.settings.transfer_concurrency // 2)
         self._streams = ThreadPoolExecutor(
-            max_workers=2 * self.streams, thread_name_prefix="datalake-range"
+            max_workers=2 * self.streams,
+            thread_name_prefix="datalake-range",
+            initializer=background,
         )
 
     # ----- planning -------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from .records import (
     Stop,
     Transfer,
 )
+from .threads import background
 from .upload import Uploader
 
 log = logging.getLogger(__name__)
@@ -76,9 +77,13 @@ class TransferManager:
         self._transfers: dict[str, Transfer] = {}
         # Multipart uploads whose abort failed: retried at start-up and on every retry.
         self._orphans: list[dict[str, str]] = []
-        self._runner = ThreadPoolExecutor(max_workers=2, thread_name_prefix="datalake-transfer")
+        self._runner = ThreadPoolExecutor(
+            max_workers=2, thread_name_prefix="datalake-transfer", initializer=background
+        )
         self._parts = ThreadPoolExecutor(
-            max_workers=2 * settings.transfer_concurrency, thread_name_prefix="datalake-part"
+            max_workers=2 * settings.transfer_concurrency,
+            thread_name_prefix="datalake-part",
+            initializer=background,
         )
         self._stopping = False
         self.downloads = Downloader(self, used, home_changed)
