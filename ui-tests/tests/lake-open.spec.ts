@@ -64,8 +64,9 @@ test.describe('Opening lake objects in JupyterLab', () => {
     await row(browser, `shared/${top}/reference/`).dblclick();
     await row(browser, key).dblclick();
 
+    // The shared machine can be slow to load the viewer: wait for it, not for a time.
     const viewer = page.locator('.jp-MainAreaWidget .jp-CSVViewer');
-    await expect(viewer).toBeVisible();
+    await expect(viewer).toBeVisible({ timeout: 30 * 1000 });
     await expect(
       page.getByRole('tab', { name: /countries\.csv/ }).first()
     ).toBeVisible();
@@ -91,7 +92,9 @@ test.describe('Opening lake objects in JupyterLab', () => {
     await row(browser, key).focus();
     await page.keyboard.press('Enter');
 
-    await expect(page.locator('.jp-NotebookPanel')).toBeVisible();
+    await expect(page.locator('.jp-NotebookPanel')).toBeVisible({
+      timeout: 30 * 1000
+    });
     expect(await currentPath(page)).toBe(`datalake:mine/${top}/run.ipynb`);
     await page.notebook.runCell(0);
     expect(await page.notebook.getCellTextOutput(0)).toEqual(['42\n']);
