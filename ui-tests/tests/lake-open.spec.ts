@@ -62,7 +62,13 @@ test.describe('Opening lake objects in JupyterLab', () => {
     const browser = await openShared(page);
     await row(browser, `shared/${top}/`).dblclick();
     await row(browser, `shared/${top}/reference/`).dblclick();
-    await row(browser, key).dblclick();
+    await expect(
+      browser.getByRole('grid', { name: `Contents of Shared/${top}/reference` })
+    ).toBeVisible();
+    // From the keyboard: a double-click on a file row opens it too (jest covers it), but in
+    // this Chromium it was lost now and then when the whole spec ran.
+    await row(browser, key).focus();
+    await page.keyboard.press('Enter');
 
     // The shared machine can be slow to load the viewer: wait for it, not for a time.
     const viewer = page.locator('.jp-MainAreaWidget .jp-CSVViewer');
@@ -88,7 +94,6 @@ test.describe('Opening lake objects in JupyterLab', () => {
     const browser = page.locator('.jp-DataLake-lakeBrowser');
     await browser.getByRole('tab', { name: 'My area' }).click();
     await row(browser, `users/galata/${top}/`).dblclick();
-    // Enter opens as well as a double-click.
     await row(browser, key).focus();
     await page.keyboard.press('Enter');
 
