@@ -242,6 +242,7 @@ class Settings:
     transfer_bandwidth: int | None = None
     state_dir: str = ""
     public_endpoint_url: str | None = None
+    open_limit: int = 64 * 1024**2
 
     @property
     def endpoint_host(self) -> str | None:
@@ -401,6 +402,15 @@ class DataLake(Configurable):
         "share links are signed for it. Unset, they are signed for endpoint_url and work only "
         "inside the cluster. Default: $DATALAKE_PUBLIC_ENDPOINT_URL.",
     )
+    open_limit = Union(
+        [Integer(), Unicode()],
+        default_value=None,
+        allow_none=True,
+        config=True,
+        help="The largest lake object JupyterLab opens whole (the `datalake:` drive), in bytes "
+        "or as a quantity such as 64Mi; larger ones offer preview and download instead. "
+        "Default: $DATALAKE_OPEN_LIMIT, else 64Mi.",
+    )
     connect_timeout = Integer(
         5, config=True, help="Seconds to wait for the S3 endpoint before calling it unreachable."
     )
@@ -458,6 +468,10 @@ class DataLake(Configurable):
     def _public_endpoint_default(self) -> str | None:
         return _env("DATALAKE_PUBLIC_ENDPOINT_URL")
 
+    @default("open_limit")
+    def _open_limit_default(self) -> str:
+        return _env("DATALAKE_OPEN_LIMIT") or "64Mi"
+
     @default("home_quota")
     def _quota_default(self) -> str | None:
         return _env("DATALAKE_HOME_QUOTA")
@@ -505,6 +519,7 @@ class DataLake(Configurable):
                 transfer_bandwidth=_checked(
                     "transfer_bandwidth", parse_size, self.transfer_bandwidth
                 ),
+                open_limit=_checked("open_limit", parse_size, self.open_limit),
                 state_dir=os.path.abspath(
                     os.path.expanduser(self.state_dir)
                     or os.path.join(home, ".local", "share", "jupyterlab-datalake")
@@ -523,6 +538,7 @@ _ENV_NAMES = {
     "rescue_folder": "c.DataLake.rescue_folder",
     "part_size": "c.DataLake.part_size",
     "transfer_bandwidth": "DATALAKE_TRANSFER_BANDWIDTH",
+    "open_limit": "DATALAKE_OPEN_LIMIT",
 }
 
 

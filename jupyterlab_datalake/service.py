@@ -22,6 +22,7 @@ from .home.saves import watch_saves
 from .home.usage import UsageMonitor
 from .lake import areas
 from .lake.client import Lake, invalid_config
+from .lake.contents import LakeContents
 from .lake.objects import Objects
 from .lake.probe import Prober
 from .lake.share import Sharer
@@ -77,6 +78,9 @@ class DataLakeService:
         )
         self.objects = Objects(settings, self.lake) if configured else None
         self.sharer = Sharer(settings, self.lake) if configured else None
+        self.contents = (
+            LakeContents(settings, self.lake, self.objects) if self.objects is not None else None
+        )
 
     @classmethod
     def from_config(cls, config, log, contents_root: str | None = None) -> DataLakeService:
@@ -125,6 +129,8 @@ class DataLakeService:
             # Whether the file browser's root survives a restart: a server started somewhere
             # else than home loses everything saved there.
             "root": root,
+            # The largest object the `datalake:` drive opens whole; above it, preview or download.
+            "open_limit": s.open_limit if s else None,
         }
 
     # ----- what is lost at restart ----------------------------------------------------------
@@ -232,6 +238,11 @@ class DataLakeService:
         if self.objects is None:
             raise self._not_configured()
         return self.objects
+
+    def require_contents(self) -> LakeContents:
+        if self.contents is None:
+            raise self._not_configured()
+        return self.contents
 
     def require_sharer(self) -> Sharer:
         if self.sharer is None:

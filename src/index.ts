@@ -7,6 +7,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { commandsPlugin } from './plugins/commands';
 import { corePlugin } from './plugins/core';
+import { drivePlugin } from './plugins/drive';
 import { lakePanelPlugin } from './plugins/lakePanel';
 import { notificationsPlugin } from './plugins/notifications';
 import { panelPlugin } from './plugins/panel';
@@ -24,7 +25,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   statusBarPlugin,
   notificationsPlugin,
   saveGuardPlugin,
-  pathWarningsPlugin
+  pathWarningsPlugin,
+  drivePlugin
 ];
 
 export default plugins;

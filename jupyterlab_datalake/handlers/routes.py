@@ -6,6 +6,7 @@ from __future__ import annotations
 from jupyter_server.utils import url_path_join
 
 from .at_risk import AtRiskHandler, ClassifyHandler, RescueHandler
+from .contents import ContentsHandler
 from .home import SpaceHandler, TrashEmptyHandler, UsageHandler
 from .lake_ops import CopyHandler, FolderHandler, ShareHandler
 from .objects import (
@@ -46,5 +47,6 @@ def setup_handlers(web_app) -> None:
             (url_path_join(base, "objects", "folder"), FolderHandler),
             (url_path_join(base, "objects", "copy"), CopyHandler),
             (url_path_join(base, "objects", "share"), ShareHandler),
+            (url_path_join(base, "contents"), ContentsHandler),
         ],
     )

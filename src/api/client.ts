@@ -13,6 +13,9 @@ import {
   IBrowserUpload,
   IBrowserUploadRequest,
   IDeleteResult,
+  ILakeContentsModel,
+  ILakeContentsRequest,
+  ILakeContentsSave,
   ILakePage,
   IObjectInfo,
   IClassification,
@@ -394,6 +397,49 @@ export class DataLakeAPI {
       `uploads/${encodeURIComponent(id)}/complete`,
       { method: 'POST' },
       this._settings
+    );
+  }
+
+  /**
+   * A lake object or folder as a Jupyter contents model (`path`: `<area id>/<path inside>`).
+   * An object above the server's open limit fails with status 413.
+   */
+  getContents(
+    path: string,
+    request: ILakeContentsRequest = {}
+  ): Promise<ILakeContentsModel> {
+    const params = new URLSearchParams({
+      path,
+      content: request.content === false ? '0' : '1'
+    });
+    if (request.type) {
+      params.set('type', request.type);
+    }
+    if (request.format) {
+      params.set('format', request.format);
+    }
+    return requestAPI<ILakeContentsModel>(
+      `contents?${params}`,
+      { method: 'GET' },
+      this._settings,
+      shapes.contentsModel
+    );
+  }
+
+  /**
+   * Save a document back to its object, only if the object's ETag is still `etag` ("" for an
+   * object that must not exist yet); fails with status 412 when it changed meanwhile.
+   */
+  saveContents(
+    path: string,
+    etag: string,
+    model: ILakeContentsSave
+  ): Promise<ILakeContentsModel> {
+    return requestAPI<ILakeContentsModel>(
+      'contents',
+      { method: 'PUT', body: JSON.stringify({ path, etag, model }) },
+      this._settings,
+      shapes.contentsModel
     );
   }
 }

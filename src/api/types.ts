@@ -38,6 +38,8 @@ export interface IStatus {
   checked_at: number;
   /** Whether the file browser's root survives a restart; null when unknown. */
   root: IClassification | null;
+  /** The largest object the `datalake:` drive opens whole, in bytes; older servers leave it out. */
+  open_limit?: number | null;
 }
 
 /** Whether a path survives a restart, decided from the mount table. */
@@ -459,4 +461,39 @@ export interface IBrowserUploadRequest {
 export interface IBrowserUpload extends ITransfer {
   /** null when the file was skipped as existing. */
   part_size: number | null;
+}
+
+/**
+ * `GET /datalake/contents`: a lake object or folder as a Jupyter contents model, for the
+ * `datalake:` drive. `path` is `<area id>/<path inside the area>`; `hash` is the ETag.
+ */
+export interface ILakeContentsModel {
+  name: string;
+  path: string;
+  type: 'file' | 'notebook' | 'directory';
+  format: 'text' | 'base64' | 'json' | null;
+  mimetype: string | null;
+  content: any;
+  created: string;
+  last_modified: string;
+  size: number | null;
+  writable: boolean;
+  hash: string | null;
+  hash_algorithm: string | null;
+  /** The full key; a folder's ends in "/". */
+  key?: string;
+}
+
+/** What `GET /datalake/contents` is asked for besides the path. */
+export interface ILakeContentsRequest {
+  content?: boolean;
+  type?: string;
+  format?: string | null;
+}
+
+/** Body of `PUT /datalake/contents`: what a document saves back. */
+export interface ILakeContentsSave {
+  type: 'file' | 'notebook';
+  format?: string | null;
+  content: any;
 }

@@ -115,6 +115,16 @@ export const status = object({
   root: nullable(object({ path: string, persistent: boolean, reason: string }))
 });
 
+/** `GET /datalake/contents`, and the reply to saving back: what JupyterLab's context relies on. */
+export const contentsModel = object({
+  name: string,
+  path: string,
+  type: oneOf('file', 'notebook', 'directory'),
+  writable: boolean,
+  last_modified: string,
+  hash: nullable(string)
+});
+
 /** `GET /datalake/usage`, and the reply to emptying the trash. */
 export const usage = object({
   home: string,

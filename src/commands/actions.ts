@@ -18,6 +18,7 @@ import { ILakeEntry } from '../logic/entries';
 import { pythonSnippet, s3aUri } from '../logic/snippets';
 import { transferName } from '../logic/transfers';
 import { LakeBrowserModel } from '../models/lake';
+import { openFromLake } from './lakeOpen';
 import { StatusModel } from '../models/status';
 import { TransfersModel } from '../models/transfers';
 import { transient } from '../notifications/transient';
@@ -145,7 +146,8 @@ export function lakeActions(options: ILakeActionsOptions): ILakeActions {
     return path ? app.serviceManager.contents.localPath(path) : '';
   };
 
-  return {
+  const lake: ILakeActions = {
+    open: entry => openFromLake({ app, model, status, trans, lake }, entry),
     downloadToHome: (entries, into) => {
       const keys = entries.map(entry => entry.key);
       // The area of the rows clicked, whatever the browser shows by the time of the answer.
@@ -310,4 +312,5 @@ export function lakeActions(options: ILakeActionsOptions): ILakeActions {
       });
     }
   };
+  return lake;
 }

@@ -46,6 +46,11 @@ export interface ILakeActions {
    * into the folder the file browser shows.
    */
   downloadToHome(entries: ILakeEntry[], destination?: string): void;
+  /**
+   * Open an object in JupyterLab's own viewer or editor, through the `datalake:` drive; one
+   * too large to open whole is offered for download instead.
+   */
+  open(entry: ILakeEntry): void;
   /** Save an object through the web browser, onto the user's computer. */
   downloadToComputer(entry: ILakeEntry): void;
   copyUri(entry: ILakeEntry): void;

@@ -206,8 +206,7 @@ export function LakeGrid(props: IListingProps): JSX.Element {
         if (entry.kind === 'folder') {
           props.onOpen(entry);
         } else {
-          // Until objects open in JupyterLab itself, a file is fetched into home.
-          actions.downloadToHome([entry]);
+          actions.open(entry);
         }
         break;
       case 'Backspace':

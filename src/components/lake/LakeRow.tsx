@@ -114,7 +114,9 @@ function LakeRowView(props: {
       onClick={event => handlers.onClick(event, index)}
       onContextMenu={() => handlers.onContextMenu(index)}
       onDragStart={event => handlers.onDragStart(event, index)}
-      onDoubleClick={() => folder && handlers.onOpen(entry)}
+      onDoubleClick={() =>
+        folder ? handlers.onOpen(entry) : actions.open(entry)
+      }
       onKeyDown={event => handlers.onKeyDown(event, index, entry)}
     >
       <span

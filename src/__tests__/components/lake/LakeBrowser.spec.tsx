@@ -354,13 +354,19 @@ describe('LakeBrowser', () => {
     // Delete on a selected row deletes the selection; on another row, that row.
     await key(row('users/ada/d.csv'), 'Delete');
     await key(row('users/ada/b.csv'), 'Delete');
-    // Enter on a file fetches it into home; F2 asks to rename it.
+    // Enter or a double-click on a file opens it in JupyterLab; F2 asks to rename it.
     await key(row('users/ada/b.csv'), 'Enter');
+    await act(() =>
+      row('users/ada/c.csv').dispatchEvent(
+        new MouseEvent('dblclick', { bubbles: true })
+      )
+    );
     await key(row('users/ada/b.csv'), 'F2');
     expect(calls).toEqual([
       'delete users/ada/a.csv,users/ada/c.csv,users/ada/d.csv',
       'delete users/ada/b.csv',
-      'home users/ada/b.csv',
+      'open users/ada/b.csv',
+      'open users/ada/c.csv',
       'rename users/ada/b.csv'
     ]);
 
