@@ -36,13 +36,12 @@ export function registerTrinoTable(options: {
       try {
         table = await dataLake.api.trinoTable(area.id, folder);
       } catch (error) {
-        Notification.error(
-          trans.__(
-            'No Trino table for %1: %2',
-            folder || area.title,
-            (error as Error).message ?? String(error)
-          )
-        );
+        // A dialog, not a notification: the reason names files and headers, and is long.
+        await showDialog({
+          title: trans.__('No Trino table for %1', folder || area.title),
+          body: (error as Error).message ?? String(error),
+          buttons: [Dialog.okButton({ label: trans.__('OK') })]
+        });
         return null;
       }
       const answer = await showDialog({

@@ -10,14 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import {
-  deletePrefix,
-  HOME,
-  openShared,
-  PANEL_ID,
-  putObject,
-  row
-} from './lake';
+import { deletePrefix, HOME, openShared, putObject, row } from './lake';
 
 function seed(key: string, text: string): void {
   const file = path.join(
@@ -90,22 +83,19 @@ test.describe('Copy Trino table', () => {
   }) => {
     seed(`shared/${top}/mixed/a.csv`, 'a\n1\n');
     seed(`shared/${top}/mixed/b.csv`, 'b\n2\n');
-    await page.evaluate(async () => {
-      const app = (window as any).jupyterapp;
-      await app.commands.execute('datalake:refresh-status');
+    const browser = await openShared(page);
+    await row(browser, `shared/${top}/`).dblclick();
+    await row(browser, `shared/${top}/mixed/`).click({ button: 'right' });
+    const menu = page.locator('.lm-Menu').last();
+    await menu.getByRole('menuitem', { name: /^Copy Trino Table/ }).click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText(`No Trino table for ${top}/mixed`, {
+      timeout: 30 * 1000
     });
-    await page.evaluate(prefix => {
-      const app = (window as any).jupyterapp;
-      void app.commands.execute('datalake:lake-trino-table', {
-        area: 'shared',
-        prefix
-      });
-    }, `${top}/mixed`);
-    await expect(
-      page
-        .locator('.Toastify__toast')
-        .filter({ hasText: 'do not share one header' })
-    ).toBeVisible({ timeout: 30 * 1000 });
+    await expect(dialog).toContainText(
+      'The CSV files do not share one header, so they cannot be one table (a.csv: a; b.csv: b).'
+    );
+    await dialog.getByRole('button', { name: 'OK' }).click();
   });
 
   test('the Transfers row of a folder sent from home offers it too', async ({
@@ -127,7 +117,8 @@ test.describe('Copy Trino table', () => {
       await send.getByRole('radio', { name: /Shared/ }).check();
       await send.getByRole('button', { name: /^Send/ }).click();
 
-      await page.sidebar.openTab(PANEL_ID);
+      // The Transfers section is the Storage panel's (PANEL_ID in src/tokens.ts).
+      await page.sidebar.openTab('jp-datalake-storage');
       const transfer = page
         .locator('.jp-DataLake-transfer')
         .filter({ hasText: name })
