@@ -243,6 +243,8 @@ class Settings:
     state_dir: str = ""
     public_endpoint_url: str | None = None
     open_limit: int = 64 * 1024**2
+    trino_catalog: str = "hive"
+    trino_schema: str = "default"
 
     @property
     def endpoint_host(self) -> str | None:
@@ -411,6 +413,16 @@ class DataLake(Configurable):
         "or as a quantity such as 64Mi; larger ones offer preview and download instead. "
         "Default: $DATALAKE_OPEN_LIMIT, else 64Mi.",
     )
+    trino_catalog = Unicode(
+        config=True,
+        help="The Trino catalog of the Hive connector that 'Copy Trino table' names. "
+        "Default: $DATALAKE_TRINO_CATALOG, else hive.",
+    )
+    trino_schema = Unicode(
+        config=True,
+        help="The schema 'Copy Trino table' creates tables in. "
+        "Default: $DATALAKE_TRINO_SCHEMA, else default.",
+    )
     connect_timeout = Integer(
         5, config=True, help="Seconds to wait for the S3 endpoint before calling it unreachable."
     )
@@ -472,6 +484,14 @@ class DataLake(Configurable):
     def _open_limit_default(self) -> str:
         return _env("DATALAKE_OPEN_LIMIT") or "64Mi"
 
+    @default("trino_catalog")
+    def _trino_catalog_default(self) -> str:
+        return _env("DATALAKE_TRINO_CATALOG") or "hive"
+
+    @default("trino_schema")
+    def _trino_schema_default(self) -> str:
+        return _env("DATALAKE_TRINO_SCHEMA") or "default"
+
     @default("home_quota")
     def _quota_default(self) -> str | None:
         return _env("DATALAKE_HOME_QUOTA")
@@ -524,6 +544,8 @@ class DataLake(Configurable):
                     os.path.expanduser(self.state_dir)
                     or os.path.join(home, ".local", "share", "jupyterlab-datalake")
                 ),
+                trino_catalog=_checked("trino_catalog", _identifier, self.trino_catalog) or "hive",
+                trino_schema=_checked("trino_schema", _identifier, self.trino_schema) or "default",
             )
         except (TraitError, KeyError) as err:
             raise ConfigError(str(err)) from err
@@ -539,7 +561,17 @@ _ENV_NAMES = {
     "part_size": "c.DataLake.part_size",
     "transfer_bandwidth": "DATALAKE_TRANSFER_BANDWIDTH",
     "open_limit": "DATALAKE_OPEN_LIMIT",
+    "trino_catalog": "DATALAKE_TRINO_CATALOG",
+    "trino_schema": "DATALAKE_TRINO_SCHEMA",
 }
+
+
+def _identifier(value: str) -> str:
+    # Quoted in the statement, so any name works; a line break or a control character is a typo.
+    value = value.strip()
+    if not value or not value.isprintable():
+        raise ValueError(f"{value!r} is not a Trino name")
+    return value
 
 
 def _checked(trait: str, check, value):

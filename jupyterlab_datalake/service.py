@@ -25,7 +25,9 @@ from .lake.client import Lake, invalid_config
 from .lake.contents import LakeContents
 from .lake.objects import Objects
 from .lake.probe import Prober
+from .lake.search import Search
 from .lake.share import Sharer
+from .lake.tables import Tables
 from .persistence.mounts import Classification, classify, read_mounts
 from .persistence.packages import packages_installed_since
 from .persistence.rescue import rescue
@@ -81,6 +83,8 @@ class DataLakeService:
         self.contents = (
             LakeContents(settings, self.lake, self.objects) if self.objects is not None else None
         )
+        self.tables = Tables(settings, self.lake, self.objects) if configured else None
+        self.search = Search(settings, self.lake) if configured else None
 
     @classmethod
     def from_config(cls, config, log, contents_root: str | None = None) -> DataLakeService:
@@ -248,6 +252,16 @@ class DataLakeService:
         if self.sharer is None:
             raise self._not_configured()
         return self.sharer
+
+    def require_tables(self) -> Tables:
+        if self.tables is None:
+            raise self._not_configured()
+        return self.tables
+
+    def require_search(self) -> Search:
+        if self.search is None:
+            raise self._not_configured()
+        return self.search
 
     async def plan_copy(self, body: dict[str, Any], user: str) -> Transfer:
         """Plan a copy or move inside the lake (lake_ops handler's body); starts nothing."""

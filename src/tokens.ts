@@ -126,6 +126,7 @@ export namespace CommandIDs {
   export const lakeMenuMove = 'datalake:lake-menu-move';
   export const lakeMenuNewFolder = 'datalake:lake-menu-new-folder';
   export const lakeMenuShareLink = 'datalake:lake-menu-share-link';
+  export const lakeMenuTrinoTable = 'datalake:lake-menu-trino-table';
 }
 
 /**
@@ -143,6 +144,8 @@ export namespace LakeOpIDs {
   export const newFolder = 'datalake:lake-new-folder';
   /** {area, key}: copy a presigned link to the object, asking its lifetime. */
   export const shareLink = 'datalake:lake-share-link';
+  /** {area, prefix}: show, then copy, the Trino CREATE TABLE over a folder of CSV or Parquet files. */
+  export const trinoTable = 'datalake:lake-trino-table';
 }
 
 /** The plugin that reads the settings: schema/plugin.json is keyed by this id. */

@@ -8,6 +8,7 @@ from jupyter_server.utils import url_path_join
 from .at_risk import AtRiskHandler, ClassifyHandler, RescueHandler
 from .contents import ContentsHandler
 from .home import SpaceHandler, TrashEmptyHandler, UsageHandler
+from .lake_find import SearchHandler, TableHandler
 from .lake_ops import CopyHandler, FolderHandler, ShareHandler
 from .objects import (
     ObjectDownloadHandler,
@@ -48,5 +49,7 @@ def setup_handlers(web_app) -> None:
             (url_path_join(base, "objects", "copy"), CopyHandler),
             (url_path_join(base, "objects", "share"), ShareHandler),
             (url_path_join(base, "contents"), ContentsHandler),
+            (url_path_join(base, "objects", "table"), TableHandler),
+            (url_path_join(base, "objects", "search"), SearchHandler),
         ],
     )

@@ -23,6 +23,8 @@ import {
   INewFolder,
   IShareLink,
   IRescueResult,
+  ISearchStep,
+  ITrinoTable,
   ShareLifetime,
   ISpace,
   IStatus,
@@ -355,6 +357,39 @@ export class DataLakeAPI {
       { method: 'POST', body: JSON.stringify({ area, key, lifetime }) },
       this._settings,
       shapes.shareLink
+    );
+  }
+
+  /** The Trino CREATE TABLE that reads a folder (`prefix`, inside the area) as a table. */
+  trinoTable(area: Area, prefix: string, name?: string): Promise<ITrinoTable> {
+    const params = new URLSearchParams({ area, prefix });
+    if (name) {
+      params.set('name', name);
+    }
+    return requestAPI<ITrinoTable>(
+      `objects/table?${params}`,
+      { method: 'GET' },
+      this._settings,
+      shapes.trinoTable
+    );
+  }
+
+  /** One step of a search by name below a folder; `cursor` is the last step's next_cursor. */
+  searchObjects(
+    area: Area,
+    prefix: string,
+    query: string,
+    cursor: string | null = null
+  ): Promise<ISearchStep> {
+    const params = new URLSearchParams({ area, prefix, q: query });
+    if (cursor) {
+      params.set('cursor', cursor);
+    }
+    return requestAPI<ISearchStep>(
+      `objects/search?${params}`,
+      { method: 'GET' },
+      this._settings,
+      shapes.searchStep
     );
   }
 

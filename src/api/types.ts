@@ -497,3 +497,52 @@ export interface ILakeContentsSave {
   format?: string | null;
   content: any;
 }
+
+/** `GET /datalake/objects/table`: a Trino CREATE TABLE over a folder of CSV or Parquet files. */
+export interface ITrinoTable {
+  area: Area;
+  /** The folder inside the area. */
+  prefix: string;
+  /** `s3a://bucket/key-prefix/`, the table's external_location. */
+  location: string;
+  format: 'CSV' | 'PARQUET';
+  catalog: string;
+  schema: string;
+  table: string;
+  columns: { name: string; type: string }[];
+  /** Files Trino would read, and how many of them had their header or footer read. */
+  files: number;
+  checked: number;
+  /** Sub-folders of the folder, which Trino does not read. */
+  subfolders: number;
+  statement: string;
+}
+
+/** A match of `GET /datalake/objects/search`. */
+export interface ISearchMatch {
+  key: string;
+  name: string;
+  /** The key inside the folder searched. */
+  path: string;
+  /** A folder's marker object ("name/"). */
+  folder: boolean;
+  size: number;
+  last_modified: number;
+  etag: string;
+}
+
+/** `GET /datalake/objects/search`: one step of a search below a folder. */
+export interface ISearchStep {
+  area: Area;
+  prefix: string;
+  key_prefix: string;
+  query: string;
+  matches: ISearchMatch[];
+  /** Objects looked at so far, this step included. */
+  searched: number;
+  bound: number;
+  /** The search stopped at `bound` objects; a narrower folder would search them all. */
+  bounded: boolean;
+  /** Pass as `cursor` for the next step; null at the end or at the bound. */
+  next_cursor: string | null;
+}

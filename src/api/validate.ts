@@ -224,3 +224,23 @@ export function checked<T>(check: Check, value: unknown, request: string): T {
   }
   return value as T;
 }
+
+/** `GET /datalake/objects/table`: the statement the user copies. */
+export const trinoTable = object({
+  format: oneOf('CSV', 'PARQUET'),
+  table: string,
+  location: string,
+  files: number,
+  statement: string
+});
+
+/** `GET /datalake/objects/search`: one step, and whether to ask for the next. */
+export const searchStep = object({
+  matches: arrayOf(
+    object({ key: string, name: string, path: string, size: number })
+  ),
+  searched: number,
+  bound: number,
+  bounded: boolean,
+  next_cursor: nullable(string)
+});

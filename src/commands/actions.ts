@@ -83,6 +83,14 @@ export function transferActions(
         transferName(transfer, trans),
         trans
       ),
+    // Where the command is installed (plugins/commands.ts), for a folder sent to the lake.
+    trinoTable: transfer =>
+      app.commands.hasCommand(LakeOpIDs.trinoTable)
+        ? void app.commands.execute(LakeOpIDs.trinoTable, {
+            area: transfer.area,
+            prefix: transfer.destination
+          })
+        : undefined,
     showTransfers,
     showInFileBrowser: transfer => goToPath(app, transfer.destination)
   };

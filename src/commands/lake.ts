@@ -266,6 +266,15 @@ export function registerLakeCommands(options: ILakeCommandsOptions): void {
     },
     linkIcon
   );
+  operation(
+    CommandIDs.lakeMenuTrinoTable,
+    LakeOpIDs.trinoTable,
+    trans.__('Copy Trino Table…'),
+    target =>
+      target.keys.length === 1 && target.keys[0].endsWith('/')
+        ? { area: target.area, prefix: target.keys[0] }
+        : null
+  );
   // A new folder goes into the folder shown, whatever row was clicked.
   commands.addCommand(CommandIDs.lakeMenuNewFolder, {
     label: trans.__('New Folder…'),

@@ -18,6 +18,7 @@ import { ReadonlyJSONObject } from '@lumino/coreutils';
 import { DataLakeAPIError, isConflict } from '../api/client';
 import { ConflictPolicy, IArea, ICopyRequest, ITransfer } from '../api/types';
 import { askThenStart } from '../dialogs/ask';
+import { areaOf } from './areaOf';
 import { NameDialog } from '../dialogs/NameDialog';
 import { SendDialog } from '../dialogs/SendDialog';
 import { ShareDialog, lifetimeText } from '../dialogs/ShareDialog';
@@ -304,28 +305,8 @@ export function registerLakeOps(options: ILakeOpsOptions): void {
     }
   };
 
-  /**
-   * The area a command names, or a notification saying there is none. The status is asked
-   * for when none came yet: a command may run before any panel polled it.
-   */
-  const withArea = async (id: unknown): Promise<IArea | null> => {
-    let areas = dataLake.status.status?.areas;
-    if (!areas) {
-      try {
-        areas = (await dataLake.status.check()).areas;
-      } catch (error) {
-        failed(trans.__('The data lake cannot be used'), error);
-        return null;
-      }
-    }
-    const area = areas?.find(a => a.id === id) ?? null;
-    if (!area) {
-      Notification.error(
-        trans.__('There is no data lake area %1.', String(id))
-      );
-    }
-    return area;
-  };
+  const withArea = (id: unknown): Promise<IArea | null> =>
+    areaOf(dataLake, id, trans);
   const keysOf = (args: { readonly [key: string]: unknown }): string[] =>
     Array.isArray(args['keys'])
       ? (args['keys'] as unknown[]).filter(

@@ -32,6 +32,8 @@ export interface ITransferActions {
   clear(): void;
   copyUri(transfer: ITransfer): void;
   copySnippet(transfer: ITransfer): void;
+  /** Show, then copy, the Trino table over a folder the transfer sent; where offered. */
+  trinoTable?(transfer: ITransfer): void;
   /** Open the Storage panel at its list of transfers. */
   showTransfers(): void;
   /** Show a finished download in the file browser. */

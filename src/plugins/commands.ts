@@ -12,6 +12,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { registerLakeOps } from '../commands/lakeOps';
 import { registerCommands } from '../commands/register';
+import { registerTrinoTable } from '../commands/trino';
 import { IDataLake, IStoragePanel } from '../tokens';
 
 export const commandsPlugin: JupyterFrontEndPlugin<void> = {
@@ -32,6 +33,7 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
     const trans = (translator ?? nullTranslator).load('jupyterlab_datalake');
     registerCommands({ app, dataLake, panel, trans, browsers, palette });
     registerLakeOps({ app, dataLake, trans });
+    registerTrinoTable({ app, dataLake, trans });
     // A finished download shows in the file browser at once, not at its next poll.
     dataLake.transfers.finished.connect((_, transfer) => {
       if (transfer.direction === 'download' && transfer.state === 'done') {

@@ -11,17 +11,22 @@ import {
   SortKey
 } from '../../logic/entries';
 import { LakeBrowserModel } from '../../models/lake';
+import { matchFolder } from '../../logic/search';
+import { LakeSearch } from '../../models/search';
 import { ILakeActions } from '../actions';
 import { IconButton } from '../common/IconButton';
 import { useSignal } from '../common/signal';
 import { AreaTabs, PANEL_ID, tabId } from './AreaTabs';
 import { Breadcrumbs } from './Breadcrumbs';
 import { Listing } from './Listing';
+import { SearchResults } from './SearchResults';
 
 export interface ILakeBrowserProps {
   model: LakeBrowserModel;
   trans: TranslationBundle;
   actions: ILakeActions;
+  /** Find in this folder and below; without it the filter covers the folder shown only. */
+  search?: LakeSearch;
 }
 
 /**
@@ -145,8 +150,10 @@ function useFileBrowserDrop(
  * user may write; where they may not, Upload is disabled and a line says why.
  */
 export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
-  const { model, trans, actions } = props;
+  const { model, trans, actions, search } = props;
   useSignal(model.changed);
+  // A search's results take the listing's place while they are shown.
+  const [searching, setSearching] = React.useState(false);
   useSignal(model.infoChanged);
   const [sort, setSort] = React.useState<ISort>({
     key: 'name',
@@ -178,7 +185,18 @@ export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
     [sorted, filter]
   );
 
+  const searchBelow = () => {
+    if (search && filter.trim()) {
+      setSearching(true);
+      void search.start(model.area, model.prefix, filter.trim());
+    }
+  };
+  const closeSearch = () => {
+    search?.clear();
+    setSearching(false);
+  };
   const go = (area: Area, prefix: string) => {
+    closeSearch();
     setFilter('');
     void model.open(area, prefix);
   };
@@ -337,46 +355,78 @@ export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
             placeholder={trans.__('Filter')}
             value={filter}
             onChange={event => setFilter(event.target.value)}
+            onKeyDown={event => {
+              if (event.key === 'Enter') {
+                searchBelow();
+              }
+            }}
           />
+          {search && (
+            <button
+              className="jp-DataLake-linkButton jp-DataLake-searchBelow"
+              title={trans.__(
+                'Find names holding the filter in this folder and every folder below it'
+              )}
+              disabled={!filter.trim()}
+              onClick={searchBelow}
+            >
+              {trans.__('Search below')}
+            </button>
+          )}
         </div>
         {readOnly && (
           <p className="jp-DataLake-muted jp-DataLake-lakeReadOnly">
             {readOnly}
           </p>
         )}
-        <Listing
-          // A new folder starts at its top, with its first row focusable.
-          key={`${model.area}:${model.prefix}`}
-          model={model}
-          rows={rows}
-          filter={filter}
-          sort={sort}
-          onSort={sortBy}
-          trans={trans}
-          actions={actions}
-          label={trans.__(
-            'Contents of %1',
-            [title, model.prefix].filter(Boolean).join('/')
-          )}
-          focusRequest={focusRequest}
-          onOpen={entry =>
-            goFromListing(
-              () =>
-                go(
-                  model.area,
-                  [model.prefix, entry.name].filter(Boolean).join('/')
-                ),
-              null
-            )
-          }
-          onUp={() =>
-            model.prefix &&
-            goFromListing(() => {
-              setFilter('');
-              void model.up();
-            }, model.keyPrefix)
-          }
-        />
+        {search && searching && (
+          <SearchResults
+            search={search}
+            trans={trans}
+            onClose={closeSearch}
+            onOpen={match => {
+              const query = search.query;
+              if (query) {
+                go(query.area, matchFolder(query.prefix, match));
+              }
+            }}
+          />
+        )}
+        {!searching && (
+          <Listing
+            // A new folder starts at its top, with its first row focusable.
+            key={`${model.area}:${model.prefix}`}
+            model={model}
+            rows={rows}
+            filter={filter}
+            sort={sort}
+            onSort={sortBy}
+            trans={trans}
+            actions={actions}
+            label={trans.__(
+              'Contents of %1',
+              [title, model.prefix].filter(Boolean).join('/')
+            )}
+            focusRequest={focusRequest}
+            onOpen={entry =>
+              goFromListing(
+                () =>
+                  go(
+                    model.area,
+                    [model.prefix, entry.name].filter(Boolean).join('/')
+                  ),
+                null
+              )
+            }
+            onUp={() =>
+              model.prefix &&
+              goFromListing(() => {
+                setFilter('');
+                void model.up();
+              }, model.keyPrefix)
+            }
+          />
+        )}
       </div>
     </div>
   );

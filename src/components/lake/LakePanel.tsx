@@ -3,6 +3,7 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { LakeSearch } from '../../models/search';
 import { IDataLake } from '../../tokens';
 import { ILakeActions } from '../actions';
 import { lakeIcon } from './icon';
@@ -20,6 +21,7 @@ export class LakePanel extends ReactWidget {
     super();
     this._options = options;
     this._trans = options.translator.load('jupyterlab_datalake');
+    this._search = new LakeSearch(options.dataLake.api);
     this.id = options.id;
     this.addClass('jp-DataLake-panel');
     this.addClass('jp-DataLake-lakeView');
@@ -63,6 +65,7 @@ export class LakePanel extends ReactWidget {
                 model={lake}
                 trans={this._trans}
                 actions={this._options.actions}
+                search={this._search}
               />
             </ConnectionSection>
           )}
@@ -82,6 +85,7 @@ export class LakePanel extends ReactWidget {
 
   private _options: LakePanel.IOptions;
   private _trans: TranslationBundle;
+  private _search: LakeSearch;
 }
 
 export namespace LakePanel {

@@ -239,6 +239,15 @@ function TransferRow(props: {
               onClick={copy(actions.copySnippet)}
               disabled={gone}
             />
+            {actions.trinoTable && transfer.destination.endsWith('/') && (
+              <TransferButton
+                className="jp-DataLake-trinoTable"
+                text={trans.__('Copy Trino table')}
+                label={trans.__('Copy a Trino table over %1', name)}
+                onClick={copy(t => actions.trinoTable?.(t))}
+                disabled={gone}
+              />
+            )}
           </>
         )}
         {!isActive(state) && (
