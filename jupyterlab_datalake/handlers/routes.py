@@ -14,6 +14,7 @@ from .objects import (
     ObjectsHandler,
     ObjectsInfoHandler,
 )
+from .preview import ObjectPreviewHandler
 from .status import StatusHandler
 from .transfers import TransferHandler, TransferRetryHandler, TransfersHandler
 from .uploads import BrowserUploadCompleteHandler, BrowserUploadPartHandler, BrowserUploadsHandler
@@ -46,5 +47,6 @@ def setup_handlers(web_app) -> None:
             (url_path_join(base, "objects", "folder"), FolderHandler),
             (url_path_join(base, "objects", "copy"), CopyHandler),
             (url_path_join(base, "objects", "share"), ShareHandler),
+            (url_path_join(base, "objects", "preview"), ObjectPreviewHandler),
         ],
     )
