@@ -214,3 +214,27 @@ export function checked<T>(check: Check, value: unknown, request: string): T {
   }
   return value as T;
 }
+
+/** `GET /datalake/objects/preview`: what the preview pane draws from. */
+export const preview = object({
+  key: string,
+  format: string,
+  info: object({ key: string }),
+  bytes_read: number,
+  message: nullable(string),
+  notes: arrayOf(string),
+  table: optional(
+    object({
+      columns: arrayOf(string),
+      rows: arrayOf(arrayOf(nullable(string)))
+    })
+  ),
+  parquet: optional(
+    object({
+      num_rows: number,
+      num_row_groups: number,
+      columns: arrayOf(object({ name: string, type: string }))
+    })
+  ),
+  text: optional(object({ head: string, truncated: boolean }))
+});
