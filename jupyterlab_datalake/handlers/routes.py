@@ -16,6 +16,7 @@ from .objects import (
     ObjectsHandler,
     ObjectsInfoHandler,
 )
+from .preview import ObjectPreviewHandler
 from .status import StatusHandler
 from .transfers import TransferHandler, TransferRetryHandler, TransfersHandler
 from .uploads import BrowserUploadCompleteHandler, BrowserUploadPartHandler, BrowserUploadsHandler
@@ -51,5 +52,6 @@ def setup_handlers(web_app) -> None:
             (url_path_join(base, "contents"), ContentsHandler),
             (url_path_join(base, "objects", "table"), TableHandler),
             (url_path_join(base, "objects", "search"), SearchHandler),
+            (url_path_join(base, "objects", "preview"), ObjectPreviewHandler),
         ],
     )

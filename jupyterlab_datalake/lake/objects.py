@@ -110,6 +110,7 @@ class Objects:
             "size": head.get("ContentLength"),
             "last_modified": head["LastModified"].timestamp() if "LastModified" in head else None,
             "content_type": head.get("ContentType"),
+            "etag": head.get("ETag", "").strip('"'),
             "uploader": uploader,
             "sha256": meta.get("sha256"),
             "source_path": meta.get("source-path"),

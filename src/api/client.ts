@@ -21,6 +21,7 @@ import {
   IClassification,
   ICopyRequest,
   INewFolder,
+  IPreview,
   IShareLink,
   IRescueResult,
   ISearchStep,
@@ -405,6 +406,17 @@ export class DataLakeAPI {
     return (
       URLExt.join(this._settings.baseUrl, API_NAMESPACE, 'objects/download') +
       `?${params}`
+    );
+  }
+
+  /** The metadata of one object and a look inside it, read from a bounded range. */
+  previewObject(area: Area, key: string): Promise<IPreview> {
+    const params = new URLSearchParams({ area, key });
+    return requestAPI<IPreview>(
+      `objects/preview?${params}`,
+      { method: 'GET' },
+      this._settings,
+      shapes.preview
     );
   }
 

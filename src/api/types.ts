@@ -546,3 +546,69 @@ export interface ISearchStep {
   /** Pass as `cursor` for the next step; null at the end or at the bound. */
   next_cursor: string | null;
 }
+
+/** The metadata of a previewed object: what `POST /objects/info` says of it, with its ETag. */
+export interface IPreviewInfo extends IObjectInfo {
+  etag?: string;
+}
+
+/** How the preview looked inside an object, from its name. */
+export type PreviewFormat =
+  | 'csv'
+  | 'tsv'
+  | 'parquet'
+  | 'json'
+  | 'ndjson'
+  | 'markdown'
+  | 'text'
+  | 'image'
+  | 'other';
+
+/** The first rows of a CSV, TSV or Parquet file; a null cell is a Parquet null. */
+export interface IPreviewTable {
+  columns: string[];
+  rows: (string | null)[][];
+  /** The CSV's delimiter, as read. */
+  delimiter?: string;
+  /** Whether the object holds more rows than these. */
+  more: boolean;
+}
+
+/** A Parquet file's footer: its schema, size in rows and row groups. */
+export interface IParquetSchema {
+  num_rows: number;
+  num_row_groups: number;
+  created_by: string | null;
+  format_version: string;
+  columns: {
+    name: string;
+    type: string;
+    nullable: boolean;
+    compression?: string | null;
+  }[];
+  /** The first row groups (at most 100). */
+  row_groups: { num_rows: number; total_byte_size: number }[];
+}
+
+/**
+ * `GET /datalake/objects/preview`: the metadata of one object and a look inside it, read from a
+ * bounded range. `message` says why there is nothing to show (an empty object, binary content
+ * under a text name, a damaged Parquet file, no pyarrow on the server); `notes` what the
+ * preview left out.
+ */
+export interface IPreview {
+  area: Area;
+  key: string;
+  format: PreviewFormat;
+  compressed: boolean;
+  info: IPreviewInfo;
+  /** Bytes read from S3 for this preview. */
+  bytes_read: number;
+  message: string | null;
+  notes: string[];
+  /** The command that installs pyarrow, where Parquet previews need it. */
+  install?: string;
+  table?: IPreviewTable;
+  parquet?: IParquetSchema;
+  text?: { head: string; truncated: boolean };
+}

@@ -244,3 +244,27 @@ export const searchStep = object({
   bounded: boolean,
   next_cursor: nullable(string)
 });
+
+/** `GET /datalake/objects/preview`: what the preview pane draws from. */
+export const preview = object({
+  key: string,
+  format: string,
+  info: object({ key: string }),
+  bytes_read: number,
+  message: nullable(string),
+  notes: arrayOf(string),
+  table: optional(
+    object({
+      columns: arrayOf(string),
+      rows: arrayOf(arrayOf(nullable(string)))
+    })
+  ),
+  parquet: optional(
+    object({
+      num_rows: number,
+      num_row_groups: number,
+      columns: arrayOf(object({ name: string, type: string }))
+    })
+  ),
+  text: optional(object({ head: string, truncated: boolean }))
+});

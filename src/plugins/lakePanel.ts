@@ -17,6 +17,7 @@ import { lakeActions } from '../commands/actions';
 import { LakeTargets, registerLakeCommands } from '../commands/lake';
 import { acceptLakeDrops } from '../commands/lakeDrop';
 import { LakePanel } from '../components/lake/LakePanel';
+import { PreviewModel } from '../models/preview';
 import {
   CommandIDs,
   IDataLake,
@@ -63,12 +64,17 @@ export const lakePanelPlugin: JupyterFrontEndPlugin<ILakePanel> = {
       showTransfers: () => storage?.show('transfers')
     });
     const targets = new LakeTargets(app, dataLake.lake);
+    const preview = new PreviewModel({
+      api: dataLake.api,
+      lake: dataLake.lake
+    });
 
     const panel = new LakePanel({
       id: LAKE_PANEL_ID,
       dataLake,
       translator,
-      actions
+      actions,
+      preview
     });
     app.shell.add(panel, 'left', { rank: PANEL_RANK });
     restorer?.add(panel, LAKE_PANEL_ID);
@@ -83,6 +89,7 @@ export const lakePanelPlugin: JupyterFrontEndPlugin<ILakePanel> = {
           dataLake,
           translator: translator ?? nullTranslator,
           actions,
+          preview,
           wide: true
         });
         app.shell.add(tab, 'main');

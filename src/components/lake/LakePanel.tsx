@@ -9,6 +9,8 @@ import { ILakeActions } from '../actions';
 import { lakeIcon } from './icon';
 import { ConnectionSection } from './ConnectionSection';
 import { LakeBrowser } from './LakeBrowser';
+import { PreviewModel } from '../../models/preview';
+import { PreviewPane } from './PreviewPane';
 
 /**
  * The data lake panel: the connection, and the lake browser below it. One instance lives in
@@ -61,12 +63,18 @@ export class LakePanel extends ReactWidget {
         <UseSignal signal={status.changed}>
           {() => (
             <ConnectionSection model={status} trans={this._trans}>
-              <LakeBrowser
-                model={lake}
-                trans={this._trans}
-                actions={this._options.actions}
-                search={this._search}
-              />
+              <div className="jp-DataLake-lakeAndPreview">
+                <LakeBrowser
+                  model={lake}
+                  trans={this._trans}
+                  actions={this._options.actions}
+                  search={this._search}
+                />
+                <PreviewPane
+                  model={this._options.preview}
+                  trans={this._trans}
+                />
+              </div>
             </ConnectionSection>
           )}
         </UseSignal>
@@ -95,6 +103,8 @@ export namespace LakePanel {
     dataLake: IDataLake;
     translator: ITranslator;
     actions: ILakeActions;
+    /** The preview of the object selected, shared by the sidebar panel and the tab. */
+    preview: PreviewModel;
     /** The main-area tab: closable, labelled, with room for wide columns. */
     wide?: boolean;
   }
