@@ -49,6 +49,7 @@ from bench_transfer import (
     MiB,
     RssSampler,
     Server,
+    add_server_arg,
     extension_upload,
     hash_line,
     human,
@@ -129,13 +130,7 @@ def main() -> int:
     )
     parser.add_argument("--dir", type=Path, help="work folder (default: a new one in /tmp)")
     parser.add_argument("--json", action="store_true", help="print a JSON summary instead")
-    parser.add_argument(
-        "--server-arg",
-        action="append",
-        default=[],
-        metavar="ARG",
-        help="a Jupyter server option, e.g. --server-arg=--DataLake.transfer_concurrency=8",
-    )
+    add_server_arg(parser)
     args = parser.parse_args()
     size = parse_size(args.size)
 

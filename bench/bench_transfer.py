@@ -59,6 +59,7 @@ from bench_usage_server import latencies
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from cpu import Meter, hash_costs
+from cpu import live_children as children
 
 from jupyterlab_datalake.config import parse_size
 
@@ -320,6 +321,16 @@ def hash_seconds(path: Path) -> float:
     return time.perf_counter() - started
 
 
+def add_server_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--server-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="a Jupyter server option, e.g. --server-arg=--DataLake.transfer_concurrency=8",
+    )
+
+
 def hash_line(costs: dict[str, float]) -> str:
     return (
         f"  one thread's CPU per GiB: MD5 {costs['md5']:.2f} s, SHA-256 {costs['sha256']:.2f} s, "
@@ -338,17 +349,6 @@ def vmrss(pid: int) -> int:
     except OSError:
         pass
     return 0
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as f:
-                found += [int(child) for child in f.read().split()]
-    except OSError:
-        pass
-    return found
 
 
 class RssSampler(threading.Thread):
@@ -548,13 +548,7 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, help="work folder (default: a new one in /tmp)")
     parser.add_argument("--keep", action="store_true", help="keep the file and the objects")
     parser.add_argument("--json", action="store_true", help="print a JSON summary instead")
-    parser.add_argument(
-        "--server-arg",
-        action="append",
-        default=[],
-        metavar="ARG",
-        help="a Jupyter server option, e.g. --server-arg=--DataLake.transfer_concurrency=8",
-    )
+    add_server_arg(parser)
     parser.add_argument(
         "--py-spy",
         type=Path,

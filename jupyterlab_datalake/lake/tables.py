@@ -9,20 +9,21 @@ most MAX_CHECKED files are read, listing order, and the reply says how many were
 from __future__ import annotations
 
 import csv
-import io
 import zlib
 from dataclasses import asdict
 from typing import Any
 
 from ..config import Area, Settings
-from ..errors import LakeError, Refused
+from ..errors import Refused
 from . import areas
 from .client import Lake
 from .objects import Objects
+from .ranged_read import ObjectReader
+from .text_preview import guess_delimiter
 from .trino import Column, create_table, csv_columns, literal, parquet_columns, plain_name
 
 HEAD_BYTES = 64 * 1024  # a CSV header longer than this is refused
-TAIL_BYTES = 64 * 1024  # what one GET of a Parquet file's end fetches; most footers fit
+FOOTER_BUDGET = 16 * 1024**2  # a Parquet footer larger than this is refused
 MAX_CHECKED = 1000  # files whose header or footer is read
 MAX_LISTED = 100_000  # files the folder may hold before it is refused outright
 SHOWN = 3  # files named in a refusal, per group
@@ -30,7 +31,6 @@ SHOWN = 3  # files named in a refusal, per group
 # Trino's Hive connector takes the format of every file in the location; it skips names
 # starting with "_" or "." (Spark's _SUCCESS, checksums), and so does this.
 FORMATS = {".csv": "CSV", ".csv.gz": "CSV", ".tsv": "CSV", ".tsv.gz": "CSV", ".parquet": "PARQUET"}
-SEPARATORS = [",", ";", "\t", "|"]
 # The csv_separator property's value for each; Trino's default is the comma.
 SEPARATOR_SQL = {";": "';'", "\t": "U&'\\0009'", "|": "'|'"}
 
@@ -134,20 +134,11 @@ class Tables:
             if not cursor:
                 return {**page, "files": files, "folders": folders}
 
-    def _range(self, area: Area, key: str, first: int, last: int) -> bytes:
-        try:
-            reply = self.lake.translated(
-                self.lake.client.get_object,
-                Bucket=area.bucket,
-                Key=key,
-                Range=f"bytes={first}-{last}",
-            )
-        except LakeError as err:
-            if err.not_found:
-                raise Refused(404, f"{key} is not in the data lake (any more).") from err
-            raise
-        with reply["Body"] as body:
-            return body.read()
+    def _reader(self, area: Area, entry: dict[str, Any], budget: int) -> ObjectReader:
+        """The file as previews read objects: ranged GETs pinned to the listed ETag."""
+        return ObjectReader(
+            self.lake, area.bucket, entry["key"], entry["size"], entry.get("etag") or "", budget
+        )
 
     # ----- CSV ------------------------------------------------------------------------------
 
@@ -179,8 +170,8 @@ class Tables:
 
     def _header(self, area: Area, entry: dict[str, Any]) -> tuple[str, ...]:
         """(separator, column titles) of a CSV file's first line, from its first 64 KiB."""
-        key, name = entry["key"], entry["name"]
-        raw = self._range(area, key, 0, min(entry["size"], HEAD_BYTES) - 1)
+        name = entry["name"]
+        raw = self._reader(area, entry, HEAD_BYTES).get(0, min(entry["size"], HEAD_BYTES))
         if name.lower().endswith(".gz"):
             try:
                 raw = zlib.decompressobj(wbits=47).decompress(raw, HEAD_BYTES)
@@ -198,7 +189,7 @@ class Tables:
         if "\0" in line:
             raise Refused(400, f"{name} is not text; is it really CSV?")
         tsv = ".tsv" in name.lower()
-        separator = "\t" if tsv else _separator(line)
+        separator = "\t" if tsv else guess_delimiter(line)
         titles = next(csv.reader([line], delimiter=separator), [])
         if not titles or not any(t.strip() for t in titles):
             raise Refused(400, f"The first line of {name} is empty; a header is needed.")
@@ -236,7 +227,9 @@ class Tables:
         import pyarrow.parquet as pq
 
         try:
-            with RangedObject(self, area, entry["key"], entry["size"]) as source:
+            # The footer only: its length in the last 8 bytes, then the footer itself, both in
+            # the file's last blocks.
+            with self._reader(area, entry, FOOTER_BUDGET) as source:
                 schema = pq.ParquetFile(source).schema_arrow
         except (pa.ArrowInvalid, OSError) as err:
             raise Refused(400, f"{entry['name']} is not a readable Parquet file ({err}).") from err
@@ -252,64 +245,6 @@ def _first_line(text: str) -> tuple[str, bool]:
         elif c in "\r\n" and not quoted:
             return text[:i], True
     return text, False
-
-
-def _separator(line: str) -> str:
-    """The separator that splits the header into the most fields; a comma when none does."""
-    counts = {s: len(next(csv.reader([line], delimiter=s), [])) for s in SEPARATORS}
-    best = max(SEPARATORS, key=lambda s: counts[s])  # max keeps the first of equals: ","
-    return best if counts[best] > 1 else ","
-
-
-class RangedObject(io.RawIOBase):
-    """A read-only, seekable file over one object, each read a ranged GET, for pyarrow to read
-    a Parquet footer without the file: the tail (TAIL_BYTES) is fetched once and kept, since
-    the footer's length, then the footer, are read from there."""
-
-    def __init__(self, tables: Tables, area: Area, key: str, size: int):
-        super().__init__()
-        self._tables, self._area, self._key, self._size = tables, area, key, size
-        self._pos = 0
-        self._tail_start = max(0, size - TAIL_BYTES)
-        self._tail: bytes | None = None
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def size(self) -> int:
-        return self._size
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def read(self, n: int = -1) -> bytes:
-        end = self._size if n is None or n < 0 else min(self._size, self._pos + n)
-        if end <= self._pos:
-            return b""
-        first = self._pos
-        if first >= self._tail_start:
-            if self._tail is None:
-                self._tail = self._tables._range(
-                    self._area, self._key, self._tail_start, self._size - 1
-                )
-            data = self._tail[first - self._tail_start : end - self._tail_start]
-        else:
-            data = self._tables._range(self._area, self._key, first, end - 1)
-        self._pos += len(data)
-        return data
-
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
 
 __all__ = ["Tables", "format_of"]
