@@ -114,6 +114,7 @@ export namespace CommandIDs {
   export const openLakePanel = 'datalake:open-lake-panel';
   export const openLakeTab = 'datalake:open-lake-tab';
   // The lake browser's context menu (schema/plugin.json); each acts on ILakePanel.target().
+  export const lakeOpen = 'datalake:lake-open';
   export const lakeDownloadHome = 'datalake:lake-download-home';
   export const lakeDownloadComputer = 'datalake:lake-download-computer';
   export const lakeCopyUri = 'datalake:lake-copy-uri';

@@ -134,6 +134,17 @@ export function registerLakeCommands(options: ILakeCommandsOptions): void {
     palette?.addItem({ command, category: trans.__('Data lake') });
   }
 
+  commands.addCommand(CommandIDs.lakeOpen, {
+    label: trans.__('Open'),
+    // Folders open with Enter or a double-click in the listing itself.
+    isVisible: () => one()?.kind === 'object',
+    execute: () => {
+      const entry = one();
+      if (entry?.kind === 'object') {
+        actions.open(entry);
+      }
+    }
+  });
   commands.addCommand(CommandIDs.lakeDownloadHome, {
     label: () => trans.__('Download to Home'),
     icon: homeIcon,

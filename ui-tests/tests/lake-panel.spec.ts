@@ -138,6 +138,7 @@ test.describe('Data lake panel', () => {
     await expect(
       menu.getByRole('menuitem', { name: /^Download to My Computer/ })
     ).toHaveCount(0);
+    await expect(menu.getByRole('menuitem', { name: /^Open$/ })).toHaveCount(0);
     await menu.getByRole('menuitem', { name: /^Copy s3a:\/\/ URI/ }).click();
     await expect(
       page.getByText(`Copied s3a://datalake/${folderKey}`)
@@ -189,6 +190,16 @@ test.describe('Data lake panel', () => {
     await row(browser, mine).focus();
     await page.keyboard.press('Backspace');
     await expect(row(browser, folderKey)).toBeFocused();
+
+    // Open, on an object, opens it in JupyterLab from the datalake: drive.
+    await row(browser, folderKey).dblclick();
+    await row(browser, mine).click({ button: 'right' });
+    await menu.getByRole('menuitem', { name: /^Open$/ }).click();
+    await expect(
+      page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', {
+        hasText: 'mine.csv'
+      })
+    ).toBeVisible();
   });
 
   test('drags objects onto the file browser, and files from it onto the lake', async ({

@@ -95,8 +95,9 @@ describe('the lake browser context menu', () => {
       keys: ['shared/team/'],
       prefix: ''
     });
-    // A folder: its URI too, but no download to the computer.
+    // A folder: its URI too, but no download to the computer, and no Open (Enter opens it).
     expect(commands.isVisible(CommandIDs.lakeDownloadComputer)).toBe(false);
+    expect(commands.isVisible(CommandIDs.lakeOpen)).toBe(false);
     await commands.execute(CommandIDs.lakeCopyUri);
 
     rightClick('shared/b.csv');
@@ -108,6 +109,14 @@ describe('the lake browser context menu', () => {
       'delete shared/a.csv,shared/b.csv',
       'home shared/a.csv,shared/b.csv'
     ]);
+  });
+
+  it('opens the object right-clicked in JupyterLab', async () => {
+    model.select(['shared/b.csv']);
+    rightClick('shared/a.csv');
+    expect(commands.isVisible(CommandIDs.lakeOpen)).toBe(true);
+    await commands.execute(CommandIDs.lakeOpen);
+    expect(calls).toEqual(['open shared/a.csv']);
   });
 
   it('forgets a right-click once a key is pressed, and takes the focused row', () => {
