@@ -89,8 +89,11 @@ class ObjectReader(io.RawIOBase):
         end = min(self.size, start + max(0, length))
         if start >= end:
             return b""
-        pieces = []
         first = start // self.block * self.block
+        if end - first > KEPT_BLOCKS * self.block:
+            # More than the cache holds (a large column chunk): one GET, kept nowhere.
+            return self.get(start, end)
+        pieces = []
         for offset in range(first, end, self.block):
             block = self._block(offset, end)
             pieces.append(block[max(0, start - offset) : end - offset])
@@ -109,9 +112,11 @@ class ObjectReader(io.RawIOBase):
         for at in range(offset, offset + len(data), self.block):
             self._blocks[at] = data[at - offset : at - offset + self.block]
             self._blocks.move_to_end(at)
+        # The block asked for is returned from the data itself: a read of more than
+        # KEPT_BLOCKS blocks evicts its own first ones.
         while len(self._blocks) > KEPT_BLOCKS:
             self._blocks.popitem(last=False)
-        return self._blocks[offset]
+        return data[: self.block]
 
     def get(self, start: int, end: int) -> bytes:
         """Bytes ``start`` to ``end`` (exclusive) of the object as it was when the preview began."""

@@ -23,6 +23,7 @@ from .text_preview import guess_delimiter
 from .trino import Column, create_table, csv_columns, literal, parquet_columns, plain_name
 
 HEAD_BYTES = 64 * 1024  # a CSV header longer than this is refused
+READ_BLOCK = 64 * 1024  # what one ranged GET fetches at least: most footers fit in one
 FOOTER_BUDGET = 16 * 1024**2  # a Parquet footer larger than this is refused
 MAX_CHECKED = 1000  # files whose header or footer is read
 MAX_LISTED = 100_000  # files the folder may hold before it is refused outright
@@ -137,7 +138,13 @@ class Tables:
     def _reader(self, area: Area, entry: dict[str, Any], budget: int) -> ObjectReader:
         """The file as previews read objects: ranged GETs pinned to the listed ETag."""
         return ObjectReader(
-            self.lake, area.bucket, entry["key"], entry["size"], entry.get("etag") or "", budget
+            self.lake,
+            area.bucket,
+            entry["key"],
+            entry["size"],
+            entry.get("etag") or "",
+            budget,
+            block=READ_BLOCK,
         )
 
     # ----- CSV ------------------------------------------------------------------------------
