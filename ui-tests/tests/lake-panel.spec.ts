@@ -355,6 +355,18 @@ test.describe('Data lake panel', () => {
         );
       });
     expect(room).toBeGreaterThanOrEqual(0);
+    // Search below beside it is whole, inside the panel.
+    const whole = await browser
+      .locator('.jp-DataLake-searchBelow')
+      .evaluate(button => {
+        const panel = button.closest('.jp-DataLake-lakeBrowser') as HTMLElement;
+        return (
+          button.getBoundingClientRect().right <=
+            panel.getBoundingClientRect().right + 0.5 &&
+          button.scrollWidth <= button.clientWidth
+        );
+      });
+    expect(whole).toBe(true);
 
     await page.mouse.move(0, 0);
     await page.evaluate(() => (document.activeElement as HTMLElement)?.blur());

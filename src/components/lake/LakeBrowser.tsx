@@ -346,33 +346,37 @@ export function LakeBrowser(props: ILakeBrowserProps): JSX.Element {
               }
             }}
           />
-          <input
-            type="search"
-            className="jp-mod-styled jp-DataLake-lakeFilter"
-            aria-label={trans.__('Filter by name')}
-            title={trans.__('Filter by name')}
-            // Short enough for the sidebar's width beside the buttons; the label says more.
-            placeholder={trans.__('Filter')}
-            value={filter}
-            onChange={event => setFilter(event.target.value)}
-            onKeyDown={event => {
-              if (event.key === 'Enter') {
-                searchBelow();
-              }
-            }}
-          />
-          {search && (
-            <button
-              className="jp-DataLake-linkButton jp-DataLake-searchBelow"
-              title={trans.__(
-                'Find names holding the filter in this folder and every folder below it'
-              )}
-              disabled={!filter.trim()}
-              onClick={searchBelow}
-            >
-              {trans.__('Search below')}
-            </button>
-          )}
+          {/* The filter and its search keep a line of their own where the sidebar is too
+              narrow for them beside the buttons (they wrap), so neither is cut off. */}
+          <div className="jp-DataLake-filterGroup">
+            <input
+              type="search"
+              className="jp-mod-styled jp-DataLake-lakeFilter"
+              aria-label={trans.__('Filter by name')}
+              title={trans.__('Filter by name')}
+              // Short enough for the sidebar's width beside the buttons; the label says more.
+              placeholder={trans.__('Filter')}
+              value={filter}
+              onChange={event => setFilter(event.target.value)}
+              onKeyDown={event => {
+                if (event.key === 'Enter') {
+                  searchBelow();
+                }
+              }}
+            />
+            {search && (
+              <button
+                className="jp-DataLake-linkButton jp-DataLake-searchBelow"
+                title={trans.__(
+                  'Find names holding the filter in this folder and every folder below it'
+                )}
+                disabled={!filter.trim()}
+                onClick={searchBelow}
+              >
+                {trans.__('Search below')}
+              </button>
+            )}
+          </div>
         </div>
         {readOnly && (
           <p className="jp-DataLake-muted jp-DataLake-lakeReadOnly">
