@@ -1,8 +1,10 @@
-"""Wheel build hook: compile the scan's per-folder loop (jupyterlab_datalake/home/_walker.c).
+"""Wheel build hook: compile the package's C parts (see jupyterlab_datalake/native_build.py):
+the scan's per-folder loop (home/_walker.c) and the MD5 of download parts (transfers/_md5lanes.c).
 
-With a C compiler the library goes into the source tree (where the tests find it, as the
+With a C compiler the libraries go into the source tree (where the tests find them, as the
 built labextension does) and into the wheel, which is then tagged for this platform. Without
-one the wheel stays pure Python and the scan uses its Python loop, which counts the same.
+one the wheel stays pure Python: the scan uses its Python loop and downloads hashlib, with the
+same results.
 """
 
 from __future__ import annotations
@@ -21,22 +23,23 @@ class WalkerBuildHook(BuildHookInterface):
     def initialize(self, version: str, build_data: dict) -> None:
         if self.target_name != "wheel" or version == "editable":
             return
-        home = os.path.join(self.root, "jupyterlab_datalake", "home")
+        package = os.path.join(self.root, "jupyterlab_datalake")
         # Loaded by path: the package itself needs jupyter_server, which a build lacks.
         spec = importlib.util.spec_from_file_location(
-            "walker_build", os.path.join(home, "walker_build.py")
+            "native_build", os.path.join(package, "native_build.py")
         )
         builder = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(builder)
-        target = os.path.join(home, builder.LIBRARY)
-        try:
-            built = builder.build(target)
-        except subprocess.CalledProcessError as exc:
-            raise RuntimeError(f"compiling {builder.SOURCE} failed:\n{exc.stderr}") from exc
-        if built is None:
-            self.app.display_warning("no C compiler: the home scan uses its pure-Python loop")
-            return
-        build_data["force_include"][built] = f"jupyterlab_datalake/home/{builder.LIBRARY}"
+        for folder, source, library in builder.PARTS:
+            target = os.path.join(package, folder, library)
+            try:
+                built = builder.build(target, os.path.join(package, folder, source))
+            except subprocess.CalledProcessError as exc:
+                raise RuntimeError(f"compiling {source} failed:\n{exc.stderr}") from exc
+            if built is None:
+                self.app.display_warning(f"no C compiler: {source} is not built")
+                return
+            build_data["force_include"][built] = f"jupyterlab_datalake/{folder}/{library}"
         build_data["pure_python"] = False
         # ctypes loads it: any Python 3 on this platform, no ABI of CPython's involved.
         platform = sysconfig.get_platform().replace("-", "_").replace(".", "_")

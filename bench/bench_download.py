@@ -23,6 +23,7 @@ bench exits non-zero if one differs.
 S3 and awscli as in bench_transfer.py (RGW_DIR, RGW_PORT and RGW_MON_PORT choose the gateway).
 
     python bench/bench_download.py [--size 1GiB] [--repeat 3] [--seed boto3|extension] [--json]
+    python bench/bench_download.py --py-spy /tmp/download.json [--gil]   # then one more under py-spy
     RGW_DIR=/tmp/my-rgw RGW_PORT=7490 RGW_MON_PORT=3390 python bench/bench_download.py --size 256MiB
 """
 
@@ -55,6 +56,7 @@ from bench_transfer import (
     human,
     log,
     make_file,
+    record,
     transfer_key,
 )
 from botocore.exceptions import BotoCoreError, ClientError
@@ -130,6 +132,15 @@ def main() -> int:
     )
     parser.add_argument("--dir", type=Path, help="work folder (default: a new one in /tmp)")
     parser.add_argument("--json", action="store_true", help="print a JSON summary instead")
+    parser.add_argument(
+        "--py-spy",
+        type=Path,
+        metavar="FILE",
+        help="after the bench, profile one more download with py-spy into FILE (speedscope JSON)",
+    )
+    parser.add_argument(
+        "--gil", action="store_true", help="with --py-spy: only samples that hold the GIL"
+    )
     add_server_arg(parser)
     args = parser.parse_args()
     size = parse_size(args.size)
@@ -200,6 +211,10 @@ def main() -> int:
                 else:
                     runs[kind].append(meter.run(kind, "children", lambda: timed(aws_download)))
                     check(reference, "aws s3 cp")
+        if args.py_spy:
+            log(f"an extension download under py-spy, into {args.py_spy}")
+            record(server, args.py_spy, lambda: extension_download(server, key, size), args.gil)
+            check(target, "the extension")
     except (BenchError, BotoCoreError, ClientError, subprocess.CalledProcessError) as err:
         log(f"error: {err}")
         if server is not None:

@@ -518,22 +518,29 @@ def check_object(s3: S3, key: str, size: int, sha256: str) -> dict:
 
 
 def profile(server: Server, output: Path, size: int) -> None:
-    """One more upload with `py-spy record` on the server, every thread, idle ones too, so
-    that waits show beside work. Not timed: the sampler costs CPU too."""
+    """One more upload with `py-spy record` on the server: see `record`."""
+    log(f"an extension upload under py-spy, into {output}")
+    record(server, output, lambda: extension_upload(server, FILE_NAME, size, loop_requests=False))
+
+
+def record(server: Server, output: Path, run, gil: bool = False) -> None:
+    """``run()`` with `py-spy record` on the server, every thread, idle ones too (or with
+    ``gil``, only samples that hold the GIL), so that waits show beside work. Not timed: the
+    sampler costs CPU too."""
     spy = shutil.which("py-spy")
     if spy is None:
         raise BenchError("py-spy is not installed (pip install py-spy)")
-    log(f"an extension upload under py-spy, into {output}")
     recorder = subprocess.Popen(
         [
-            spy, "record", "--pid", str(server.process.pid), "--threads", "--idle",
+            spy, "record", "--pid", str(server.process.pid), "--threads",
+            "--gil" if gil else "--idle",
             "--rate", "200", "--format", "speedscope", "--output", str(output),
         ],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     time.sleep(1)  # py-spy attaches
     try:
-        extension_upload(server, FILE_NAME, size, loop_requests=False)
+        run()
     finally:
         recorder.send_signal(2)  # py-spy writes its file on SIGINT
         _, err = recorder.communicate(timeout=60)

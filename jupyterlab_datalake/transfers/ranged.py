@@ -2,9 +2,11 @@
 (verify.py) as it arrives.
 
 Each range is read into a preallocated buffer and written with ``os.pwrite`` at its offset,
-several ranges at a time. A multipart ETag's parts are hashed by the stream that fetches them;
-a whole-file digest by the calling thread, reading back the file's complete prefix as it grows
-(from the page cache), so that the check ends moments after the last byte. Memory holds one
+several ranges at a time, and hashed for its check (verify.Hasher) so that the check ends
+moments after the last byte: a whole-file digest by the calling thread, reading back the file's
+complete prefix as it grows (from the page cache); a multipart ETag's parts eight at a time by
+the stream whose range completes them, read back the same way (or, without the compiled MD5
+lanes, each by the stream that fetches it). Memory holds one
 buffer per stream whatever the object's size.
 
 Every GET carries ``If-Match`` with the ETag planned on, so that an object replaced during the
@@ -168,10 +170,12 @@ class Fetch:
                 _write(self.fd, buffer[:n], at)
                 self.received(n)
                 at += n
+            _release(body)
         finally:
             body.close()
         if digest is not None:
             self.hasher.range_done(digest)
+        self.hasher.written(self._read_at, start, length, self.size)
         with self._changed:
             self._done.add(start)
             while self._complete in self._done:
@@ -188,7 +192,6 @@ class Fetch:
 
     def _follow(self, hasher: Hasher) -> None:
         """Hash the file from offset 0 as far as it is complete, until its end."""
-        buffer = memoryview(bytearray(BUFFER if hasher.follows else 0))
         at = 0
         while at < self.size:
             with self._changed:
@@ -196,13 +199,10 @@ class Fetch:
                     self._changed.wait(0.2)
                 complete = self._complete
             self._check()
-            if not hasher.follows:
-                at = complete
-                continue
-            while at < complete:
-                n = _read_at(self.fd, buffer[: min(len(buffer), complete - at)], at)
-                hasher.update(buffer[:n])
-                at += n
+            at = hasher.catch_up(self._read_at, at, complete)
+
+    def _read_at(self, buffer: memoryview, offset: int) -> int:
+        return _read_at(self.fd, buffer, offset)
 
 
 def _reader(body: Any) -> Callable[[memoryview], int]:
@@ -222,6 +222,15 @@ def _reader(body: Any) -> Callable[[memoryview], int]:
         return len(data)
 
     return read
+
+
+def _release(body: Any) -> None:
+    """Give a body read to its end back to the connection pool. Read through http.client
+    (``_reader``), urllib3 has not seen the end, and closing the body would close the
+    connection: every range would then open a new one."""
+    raw = getattr(body, "_raw_stream", None)
+    if raw is not None and raw.isclosed():
+        raw.release_conn()
 
 
 def _read(read: Callable[[memoryview], int], buffer: memoryview) -> int:

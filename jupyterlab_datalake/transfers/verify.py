@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import LakeError
 from ..lake.client import Lake, part_size_for
+from . import md5lanes
 
 MiB = 1024**2
 # Part sizes that tools use by default (boto3 and awscli 8 MiB, s3cmd 15, mc 16, s3a 64 ...),
@@ -29,6 +31,12 @@ USUAL_PARTS = (8, 5, 16, 15, 64, 100, 128)
 # Ranges hold whole parts up to this size, hashed by their stream; larger parts would leave too
 # few ranges to keep the streams busy.
 MAX_PART_RANGE = 64 * MiB
+# Parts up to this size are hashed eight at a time (md5lanes.py) once all eight are in the file:
+# larger ones would leave that much more to hash after the last byte arrived.
+MAX_PART_LANES = 16 * MiB
+# What each lane reads back per call when a stream hashes eight parts: eight of these are that
+# stream's buffers, so a download's streams hold 1 MiB each for it.
+STREAM_CHUNK = 128 * 1024
 _MD5 = re.compile(r"[0-9a-f]{32}")
 _MULTIPART = re.compile(r"([0-9a-f]{32})-([0-9]+)")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -136,23 +144,30 @@ def _mib(n: int) -> str:
 
 
 class Hasher:
-    """The check's digests. A whole-file digest is fed the file in order (``update``); so are
-    the parts of a multipart ETag when they are large, while smaller ones are hashed by the
-    stream that fetches them (each range holds whole parts), so that the MD5s run in
-    parallel on the buffer just read."""
+    """The check's digests. A whole-file digest is fed the file in order, read back as it
+    becomes complete (``catch_up``). The parts of a multipart ETag are hashed eight at a time
+    (md5lanes.py) where the compiled lanes run: the stream whose range completes a run of
+    eight parts reads them back and hashes them (``written``), so that hashing runs on every
+    stream, beside the transfer, and little is left once the last byte arrives. Without the
+    lanes, the stream that fetches small parts hashes them (each range holds whole parts) on
+    the buffer just read, and large ones are fed in order."""
 
     def __init__(self, check: Check):
         self.check = check
         self.whole = {"sha256": hashlib.sha256, "md5": hashlib.md5}.get(check.kind, lambda: None)()
-        self.by_range = check.kind == "parts" and check.part <= MAX_PART_RANGE
+        parts = check.kind == "parts"
+        self.grouped = parts and check.part <= MAX_PART_LANES and md5lanes.library() is not None
+        self.by_range = parts and not self.grouped and check.part <= MAX_PART_RANGE
         self.parts: dict[int, bytes] = {}  # part number from 0: its MD5
-        self._in_order = (
-            PartMD5s(0, check.part) if check.kind == "parts" and not self.by_range else None
-        )
+        self._in_order = PartMD5s(0, check.part) if parts and check.part > MAX_PART_RANGE else None
+        self._buffer: memoryview | None = None
+        self._lock = threading.Lock()
+        self._unwritten: dict[int, int] = {}  # start of a run of eight parts: bytes still due
+        self._lanes = threading.local()  # each stream's buffers
 
     @property
     def follows(self) -> bool:
-        """Whether the file is read back and hashed in order."""
+        """Whether the file is read back and hashed in order as it becomes complete."""
         return self.whole is not None or self._in_order is not None
 
     def aligned(self, step: int) -> int:
@@ -164,6 +179,49 @@ class Hasher:
 
     def range_done(self, digests: PartMD5s) -> None:
         self.parts.update(digests.finish())
+
+    def written(self, read_at: md5lanes.ReadAt, start: int, length: int, size: int) -> None:
+        """Count ``length`` bytes at ``start`` as written to the file of ``size`` bytes, and
+        hash each run of eight parts that this completes, read back with ``read_at``."""
+        if not self.grouped:
+            return
+        run, ready = md5lanes.LANES * self.check.part, []
+        with self._lock:
+            for first in range(start - start % run, start + length, run):
+                last = min(size, first + run)
+                due = self._unwritten.get(first, last - first)
+                due -= min(last, start + length) - max(first, start)
+                self._unwritten[first] = due
+                if due == 0:
+                    ready.append((first, last))
+        for first, last in ready:
+            self._hash_run(read_at, first, last)
+
+    def _hash_run(self, read_at: md5lanes.ReadAt, first: int, last: int) -> None:
+        lanes = getattr(self._lanes, "lanes", None)
+        if lanes is None:
+            lanes = self._lanes.lanes = md5lanes.Lanes(read_at, chunk=STREAM_CHUNK)
+        part = self.check.part
+        whole = list(range(first, last - part + 1, part))
+        digests = dict(zip(whole, lanes.md5s(whole, part), strict=True))
+        short = first + part * len(whole)
+        if short < last:  # the object's last part, shorter
+            digests[short] = lanes.md5s([short], last - short)[0]
+        with self._lock:
+            self.parts.update((at // part, digest) for at, digest in digests.items())
+
+    def catch_up(self, read_at: md5lanes.ReadAt, at: int, complete: int) -> int:
+        """Hash, in order, what ``read_at`` reads of the file from ``at`` up to ``complete``
+        (its complete prefix); how far it is hashed now."""
+        if not self.follows:
+            return complete
+        if self._buffer is None:
+            self._buffer = memoryview(bytearray(md5lanes.CHUNK))
+        while at < complete:
+            n = read_at(self._buffer[: min(len(self._buffer), complete - at)], at)
+            self.update(self._buffer[:n])
+            at += n
+        return at
 
     def update(self, data: memoryview) -> None:
         if self.whole is not None:

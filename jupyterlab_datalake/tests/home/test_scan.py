@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
+from jupyterlab_datalake import native_build
 from jupyterlab_datalake.home import scan as scan_module
-from jupyterlab_datalake.home import walker, walker_build
+from jupyterlab_datalake.home import walker
 from jupyterlab_datalake.home.scan import Entry, ScanResult, Trash, scan
 
 KiB = 1024
@@ -96,7 +97,7 @@ _fork = os.fork
 def compiled_walker(tmp_path_factory):
     """The current _walker.c, compiled for this session (a library built for the wheel may
     be older than the source); None without a C compiler."""
-    built = walker_build.build(str(tmp_path_factory.mktemp("walker") / walker_build.LIBRARY))
+    built = native_build.build(str(tmp_path_factory.mktemp("walker") / native_build.LIBRARY))
     return walker.load(built) if built else None
 
 
@@ -426,7 +427,7 @@ def test_compiled_and_python_loops_give_the_same_result(home, tmp_path, loop, mo
 
 
 def test_the_package_build_compiled_the_loop():
-    if walker_build.compiler() is None:
+    if native_build.compiler() is None:
         pytest.skip("no C compiler: the package was built with the Python loop only")
     assert os.path.exists(walker.LIBRARY), "build the package first (scripts/setup.sh)"
     walker.load(walker.LIBRARY)
