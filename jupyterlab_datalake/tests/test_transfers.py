@@ -26,7 +26,8 @@ from jupyterlab_datalake.errors import Refused
 from jupyterlab_datalake.lake import client as lake_module
 from jupyterlab_datalake.lake import multipart as multipart_module
 from jupyterlab_datalake.lake.client import Lake, part_size_for
-from jupyterlab_datalake.transfers import planning
+from jupyterlab_datalake.transfers import md5lanes, planning
+from jupyterlab_datalake.transfers import upload as upload_module
 from jupyterlab_datalake.transfers.manager import TransferManager
 
 MiB = 1024**2
@@ -166,10 +167,19 @@ async def test_file_round_trip_is_byte_exact_with_metadata(jp_fetch, home, prefi
 
 
 @pytest.mark.parametrize("datalake_overrides", [{"transfer_concurrency": 2}], indirect=True)
-@pytest.mark.parametrize("size", [5 * 5 * MiB, 6 * 5 * MiB + 1])
-async def test_parts_read_into_reused_buffers_arrive_exact(jp_fetch, home, prefix, s3_client, size):
+@pytest.mark.parametrize("size", [5 * 5 * MiB, 6 * 5 * MiB + 1, 9 * 5 * MiB + 1])
+@pytest.mark.parametrize("hashed", ["eight-at-a-time", "by-part"])
+async def test_parts_read_into_reused_buffers_arrive_exact(
+    jp_fetch, home, prefix, s3_client, monkeypatch, size, hashed
+):
     # Two parts in flight: each buffer is read into again while later parts are sent, and the
-    # file ends on a part boundary or one byte past it.
+    # file ends on a part boundary or one byte past it. The parts' MD5s are computed eight at a
+    # time ahead of them (with the compiled lanes; 10 parts are a run of 8 and one of 2), or
+    # by the thread sending each.
+    if hashed == "eight-at-a-time":
+        assert md5lanes.library() is not None, "build the package first (scripts/setup.sh)"
+    else:
+        monkeypatch.setattr(upload_module, "MAX_PART_LANES", 0)
     data = os.urandom(size)
     write(home / "parts.bin", data)
     done = await send(jp_fetch, sources=["parts.bin"], prefix=prefix)

@@ -3,9 +3,11 @@ manager runs for a plan of ``planning``, kept apart from the queue so that the m
 only the list and the run loop.
 
 A file is opened from its root's descriptor without following links and read in order for
-the SHA-256 of the whole content; each part is then handed to the manager's part pool, whose
-thread reads it again (from the page cache) for its MD5 and once more as the request's body,
-so memory holds one small buffer per thread whatever the file's size or the parts in flight.
+the SHA-256 of the whole content, and every eight parts for their MD5s, computed side by side
+(md5lanes.py); each part is then handed to the manager's part pool, whose thread reads it
+again (from the page cache) as the request's body (and for its MD5 first, where the compiled
+lanes do not run), so memory holds one small buffer per thread whatever the file's size or
+the parts in flight.
 Before every part, and once more at the end, the file must still be the one that was opened
 (same inode, size and mtime): a file written while it is sent would arrive as neither version.
 
@@ -31,12 +33,17 @@ from .. import safefs
 from ..lake import multipart
 from ..lake.client import multipart_etag, part_size_for
 from ..lake.keys import content_type
+from . import md5lanes
 from .host import TransferHost
 from .records import Item, Stop, Transfer
 
 MiB = 1024**2
 # What a thread reads at a time: the memory an upload holds is one of these per thread.
 BUFFER = 1 * MiB
+# Parts up to this size have their MD5s computed eight at a time (md5lanes.py), by the
+# transfer's thread, before it hands them out; larger ones are hashed by the thread sending each.
+MAX_PART_LANES = 16 * MiB
+LANES_CHUNK = 256 * 1024  # what each of the eight lanes reads per call: 2 MiB of buffers
 
 
 class Uploader:
@@ -162,10 +169,14 @@ class Uploader:
             md5s: list[bytes] = []
             in_flight = max(1, min(self.settings.transfer_concurrency, parts))
             buffer = memoryview(self._buffer())
+            lanes = self._lanes(fd) if part_size <= MAX_PART_LANES else None
+            ahead: dict[int, bytes] = {}  # offset: the MD5 of the part there, computed ahead
             offset = number = 0
             while offset < st.st_size:
                 self._check_unchanged(transfer, item, st)
                 length = min(part_size, st.st_size - offset)
+                if lanes is not None and offset not in ahead:
+                    ahead = _md5s_ahead(lanes, offset, part_size, st.st_size)
                 # The SHA-256 of the whole file runs here, in order, while earlier parts are
                 # sent; each part is read again by the thread that sends it, from the page
                 # cache, for its MD5 and then as the body. A part in flight thus holds no
@@ -178,8 +189,11 @@ class Uploader:
                     at += n
                 self.manager.bandwidth.take(length, transfer.cancel)
                 number += 1
+                md5 = ahead.pop(offset, None)
                 pending.append(
-                    self.parts.submit(self._send_read, transfer, item, number, fd, offset, length)
+                    self.parts.submit(
+                        self._send_read, transfer, item, number, fd, offset, length, md5
+                    )
                 )
                 offset += length
                 while len(pending) >= in_flight:
@@ -208,20 +222,32 @@ class Uploader:
             buffer = self._local.buffer = bytearray(BUFFER)
         return buffer
 
-    def _send_read(self, transfer, item, number, fd, offset, length) -> bytes:
-        """Send one part of a file of home, MD5-hashed here first; its MD5, for the ETag
-        check. Were the file to change between the two reads, S3 would refuse the part as
-        not matching its Content-MD5."""
+    def _lanes(self, fd: int) -> md5lanes.Lanes | None:
+        """This thread's MD5 lanes, reading ``fd``; None where the compiled lanes do not run."""
+        if md5lanes.library() is None:
+            return None
+        lanes = getattr(self._local, "lanes", None)
+        if lanes is None:
+            lanes = self._local.lanes = md5lanes.Lanes(_read_at, chunk=LANES_CHUNK)
+        lanes.read_at = lambda buffer, offset: _read_at(fd, buffer, offset)
+        return lanes
+
+    def _send_read(self, transfer, item, number, fd, offset, length, md5=None) -> bytes:
+        """Send one part of a file of home, MD5-hashed here first unless ``md5`` was computed
+        ahead; its MD5, for the ETag check. Were the file to change between the two reads,
+        S3 would refuse the part as not matching its Content-MD5."""
         buffer = memoryview(self._buffer())
-        digest = hashlib.md5()
-        at = offset
-        while at < offset + length:
-            n = _read_at(fd, buffer[: min(len(buffer), offset + length - at)], at)
-            digest.update(buffer[:n])
-            at += n
+        if md5 is None:
+            digest = hashlib.md5()
+            at = offset
+            while at < offset + length:
+                n = _read_at(fd, buffer[: min(len(buffer), offset + length - at)], at)
+                digest.update(buffer[:n])
+                at += n
+            md5 = digest.digest()
         body = _Window(fd, offset, length, buffer)
-        self.send_part(transfer, item, number, body, digest.digest(), length)
-        return digest.digest()
+        self.send_part(transfer, item, number, body, md5, length)
+        return md5
 
     # ----- the steps every upload into the lake shares (browser uploads too) ----------------
 
@@ -266,6 +292,17 @@ class Uploader:
             self.manager.lake, transfer.bucket, key, meta, content_type(key), size
         )
         self.manager.verify(transfer.bucket, item, size, None, sha)
+
+
+def _md5s_ahead(lanes: md5lanes.Lanes, offset: int, part: int, size: int) -> dict[int, bytes]:
+    """The MD5s of the (up to eight) parts from ``offset``, read from the page cache."""
+    starts = range(offset, min(size, offset + md5lanes.LANES * part), part)
+    whole = [s for s in starts if s + part <= size]
+    md5s = dict(zip(whole, lanes.md5s(whole, part), strict=True))
+    last = offset + part * len(whole)
+    if last < min(size, offset + md5lanes.LANES * part):  # the file's last part, shorter
+        md5s[last] = lanes.md5s([last], size - last)[0]
+    return md5s
 
 
 def _read_at(fd: int, buffer: memoryview, offset: int) -> int:
