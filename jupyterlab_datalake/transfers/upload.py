@@ -20,14 +20,13 @@ reach them through the manager, their TransferHost.
 from __future__ import annotations
 
 import base64
-import collections
 import contextlib
 import hashlib
 import os
 import stat
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Executor, Future, wait
 
 from .. import safefs
 from ..lake import multipart
@@ -161,12 +160,12 @@ class Uploader:
         with self.manager.lock:
             item.upload_id = upload_id
         self.manager.write_journal()
-        pending: collections.deque[Future] = collections.deque()
+        pending: dict[Future, int] = {}  # parts in flight: their numbers
         fd = f.fileno()
         parts = -(-st.st_size // part_size)
         try:
             sha = hashlib.sha256()
-            md5s: list[bytes] = []
+            sent: dict[int, bytes] = {}  # part number: its MD5
             in_flight = max(1, min(self.settings.transfer_concurrency, parts))
             buffer = memoryview(self._buffer())
             lanes = self._lanes(fd) if part_size <= MAX_PART_LANES else None
@@ -179,9 +178,9 @@ class Uploader:
                     ahead = _md5s_ahead(lanes, offset, part_size, st.st_size)
                 # The SHA-256 of the whole file runs here, in order, while earlier parts are
                 # sent; each part is read again by the thread that sends it, from the page
-                # cache, for its MD5 and then as the body. A part in flight thus holds no
-                # buffer of its size: more parts can be in flight (what throughput needs) for
-                # a fixed memory (what the server can afford).
+                # cache, as the body (and for its MD5 first, without the lanes). A part in
+                # flight thus holds no buffer of its size: more parts can be in flight (what
+                # throughput needs) for a fixed memory (what the server can afford).
                 at = offset
                 while at < offset + length:
                     n = _read_at(fd, buffer[: min(len(buffer), offset + length - at)], at)
@@ -190,16 +189,18 @@ class Uploader:
                 self.manager.bandwidth.take(length, transfer.cancel)
                 number += 1
                 md5 = ahead.pop(offset, None)
-                pending.append(
-                    self.parts.submit(
-                        self._send_read, transfer, item, number, fd, offset, length, md5
-                    )
+                future = self.parts.submit(
+                    self._send_read, transfer, item, number, fd, offset, length, md5
                 )
+                pending[future] = number
                 offset += length
+                # The next part goes as soon as any part in flight is in, not the oldest: one
+                # slow reply would otherwise hold back the parts behind it.
                 while len(pending) >= in_flight:
-                    md5s.append(pending.popleft().result())
+                    _collect(pending, sent, FIRST_COMPLETED)
             while pending:
-                md5s.append(pending.popleft().result())
+                _collect(pending, sent, ALL_COMPLETED)
+            md5s = [sent[n] for n in sorted(sent)]
             self._check_unchanged(transfer, item, st)
             if len(md5s) != parts:
                 raise Stop("failed", f"{item.source} changed size while it was being read.")
@@ -292,6 +293,14 @@ class Uploader:
             self.manager.lake, transfer.bucket, key, meta, content_type(key), size
         )
         self.manager.verify(transfer.bucket, item, size, None, sha)
+
+
+def _collect(pending: dict[Future, int], sent: dict[int, bytes], when: str) -> None:
+    """Wait for parts in flight (any, or all) and move their MD5s from ``pending`` to ``sent``;
+    a part that failed raises its error."""
+    done, _ = wait(pending, return_when=when)
+    for future in done:
+        sent[pending.pop(future)] = future.result()
 
 
 def _md5s_ahead(lanes: md5lanes.Lanes, offset: int, part: int, size: int) -> dict[int, bytes]:
