@@ -14,6 +14,10 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 PACKAGE = os.path.dirname(os.path.abspath(__file__))
 # (folder in the package, source, library), each library loaded by a module of that folder.
@@ -22,6 +26,15 @@ SOURCE = os.path.join(PACKAGE, "home", "_walker.c")
 LIBRARY = "_walker.so"
 MD5_SOURCE = os.path.join(PACKAGE, "transfers", "_md5lanes.c")
 MD5_LIBRARY = "_md5lanes.so"
+
+
+def loaded(load: Callable[[str], T], path: str) -> T | None:
+    """``load(path)`` for a module's ctypes library, or None where it was not built (no C
+    compiler when the wheel was made) or was built for another platform."""
+    try:
+        return load(path)
+    except (OSError, AttributeError):
+        return None
 
 
 def compiler() -> str | None:

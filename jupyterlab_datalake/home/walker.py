@@ -13,6 +13,8 @@ import os
 import struct
 from collections.abc import Iterator
 
+from .. import native_build
+
 LIBRARY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_walker.so")
 
 FOLDER, LINKED, LARGE = b"D"[0], b"L"[0], b"F"[0]
@@ -50,10 +52,7 @@ def load(path: str) -> ctypes.CDLL:
 
 @functools.cache
 def library() -> ctypes.CDLL | None:
-    try:
-        return load(LIBRARY)
-    except (OSError, AttributeError):  # not built, or built for something else
-        return None
+    return native_build.loaded(load, LIBRARY)
 
 
 class Lister:

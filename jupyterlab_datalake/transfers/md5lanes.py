@@ -18,6 +18,8 @@ import os
 import struct
 from collections.abc import Callable
 
+from .. import native_build
+
 LIBRARY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_md5lanes.so")
 LANES = 8
 CHUNK = 1024**2  # bytes of each run read and hashed per call: a multiple of the 64-byte block
@@ -37,10 +39,7 @@ def load(path: str) -> ctypes.CDLL | None:
 
 @functools.cache
 def library() -> ctypes.CDLL | None:
-    try:
-        return load(LIBRARY)
-    except (OSError, AttributeError):  # not built, or built for something else
-        return None
+    return native_build.loaded(load, LIBRARY)
 
 
 def padding(length: int) -> bytes:
