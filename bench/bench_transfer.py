@@ -517,10 +517,11 @@ def check_object(s3: S3, key: str, size: int, sha256: str) -> dict:
     }
 
 
-def profile(server: Server, output: Path, size: int) -> None:
-    """One more upload with `py-spy record` on the server: see `record`."""
+def profile(server: Server, output: Path, size: int, gil: bool = False) -> None:
+    """One more upload with `py-spy record` on the server: see `record`. With ``gil``, with
+    `GET /api/status` in a loop, to see who holds the GIL while the event loop wants it."""
     log(f"an extension upload under py-spy, into {output}")
-    record(server, output, lambda: extension_upload(server, FILE_NAME, size, loop_requests=False))
+    record(server, output, lambda: extension_upload(server, FILE_NAME, size, gil), gil)
 
 
 def record(server: Server, output: Path, run, gil: bool = False) -> None:
@@ -561,6 +562,11 @@ def main() -> int:
         type=Path,
         metavar="FILE",
         help="after the bench, profile one more upload with py-spy into FILE (speedscope JSON)",
+    )
+    parser.add_argument(
+        "--gil",
+        action="store_true",
+        help="with --py-spy: only samples that hold the GIL, with GET /api/status in a loop",
     )
     args = parser.parse_args()
     size = parse_size(args.size)
@@ -634,7 +640,7 @@ def main() -> int:
         rss_after = RssSampler(server.process.pid).baseline_tree
         if args.py_spy:
             s3.delete(key)
-            profile(server, args.py_spy, size)
+            profile(server, args.py_spy, size, args.gil)
             s3.delete(key)
         if args.keep:
             aws.upload(path, REF_KEY)
