@@ -21,6 +21,21 @@ async def table(jp_fetch, prefix: str, area: str = "shared", **extra) -> tuple[i
     )
 
 
+def parsed(statement: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The statement as a parser of Trino's grammar reads it (sqlglot's trino dialect; no
+    Trino server can be installed here): the table's name, its columns with their types, and
+    its WITH properties. A statement that does not parse as one CREATE TABLE fails here."""
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(statement, read="trino")
+    assert isinstance(tree, exp.Create) and tree.args["kind"] == "TABLE", tree
+    columns = {c.name: c.args["kind"].sql("trino") for c in tree.this.expressions}
+    # Each property as the parser writes it back, "name=value" (format has a node of its own).
+    properties = dict(p.sql("trino").split("=", 1) for p in tree.args["properties"].expressions)
+    return tree.this.this.sql("trino"), columns, properties
+
+
 def parquet(table_dict: dict, **schema) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -54,6 +69,15 @@ async def test_csv_folder_statement_is_exact(jp_fetch, folder, s3_client):
         ")"
     )
     assert body["files"] == 3 and body["checked"] == 3 and body["format"] == "CSV"
+    name, columns, properties = parsed(body["statement"])
+    assert name == '"hive"."default"."sales_2026"'
+    assert list(columns) == ["order_id", "prix", "order_id_2", "city_state", "_2nd"]
+    assert set(columns.values()) == {"VARCHAR"}
+    assert properties == {
+        "external_location": f"'s3a://datalake/shared/{folder}/Sales 2026/'",
+        "format": "'CSV'",
+        "skip_header_line_count": "1",
+    }
 
 
 @pytest.mark.parametrize(
@@ -65,6 +89,8 @@ async def test_name_schema_and_separator(jp_fetch, folder, s3_client):
     assert code == 200, body
     assert body["statement"].startswith('CREATE TABLE "lake"."raw zone"."my_table" (\n')
     assert body["statement"].endswith("  skip_header_line_count = 1,\n  csv_separator = ';'\n)")
+    name, _, properties = parsed(body["statement"])
+    assert name == '"lake"."raw zone"."my_table"' and properties["csv_separator"] == "';'"
 
 
 async def test_parquet_types_are_mapped(jp_fetch, folder, s3_client):
@@ -121,6 +147,9 @@ async def test_parquet_types_are_mapped(jp_fetch, folder, s3_client):
     assert body["statement"].endswith(
         f"  external_location = 's3a://datalake/shared/{folder}/pq/',\n  format = 'PARQUET'\n)"
     )
+    _, columns, properties = parsed(body["statement"])
+    assert columns == {c["name"]: c["type"] for c in body["columns"]}
+    assert properties["format"] == "'PARQUET'"
 
 
 async def test_large_parquet_footer_is_read_by_ranges(jp_fetch, folder, s3_client, monkeypatch):
