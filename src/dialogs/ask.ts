@@ -8,7 +8,7 @@ import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { isConflict } from '../api/client';
+import { isConflict } from '../api/request';
 import { LakeBrowserModel } from '../models/lake';
 
 /** Ask before something that cannot be undone; Cancel is the safe default. */

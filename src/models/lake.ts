@@ -2,7 +2,8 @@ import { IDisposable } from '@lumino/disposable';
 import { Debouncer } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DataLakeAPI, DataLakeAPIError, isConflict } from '../api/client';
+import { DataLakeAPI } from '../api/client';
+import { DataLakeAPIError, isConflict } from '../api/request';
 import {
   Area,
   ConflictPolicy,
