@@ -3,12 +3,11 @@ import { Debouncer } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { DataLakeAPI } from '../api/client';
-import { DataLakeAPIError, isConflict } from '../api/request';
+import { DataLakeAPIError } from '../api/request';
 import {
   Area,
   ConflictPolicy,
   IArea,
-  IBrowserUpload,
   IDeleteResult,
   ILakePage,
   IObjectInfo,
@@ -19,7 +18,9 @@ import {
 import { isReadable, startArea } from '../logic/areas';
 import { ILakeEntry, pageEntries } from '../logic/entries';
 import { normalizePrefix } from '../logic/keys';
+import { ObjectInfoCache } from './objectInfo';
 import { TransfersModel } from './transfers';
+import { AskClash, IUploadReport, uploadFiles } from './uploadFiles';
 import { BrowserUploader } from './uploads';
 
 /** Fetch keys of an area (folders, ending in "/", with all they hold) into a folder of home. */
@@ -58,7 +59,12 @@ export class LakeBrowserModel implements IDisposable {
     this._transfers = options.transfers;
     this._pageSize = options.pageSize;
     this._levelLimit = options.levelLimit ?? LEVEL_LIMIT;
-    this._infoDelay = options.infoDelay ?? 50;
+    this._objectInfo = new ObjectInfoCache({
+      api: options.api,
+      area: () => this._area,
+      delay: options.infoDelay ?? 50,
+      answered: () => this._infoChanged.emit()
+    });
     this._areas = options.areas ?? [];
     this._area = options.area ?? startArea(this._areas, isReadable)?.id ?? '';
     this._uploader = new BrowserUploader(options.api);
@@ -207,7 +213,7 @@ export class LakeBrowserModel implements IDisposable {
       return;
     }
     this._disposed = true;
-    window.clearTimeout(this._infoTimer);
+    this._objectInfo.dispose();
     this._refreshSoon.dispose();
     Signal.clearData(this);
   }
@@ -215,9 +221,7 @@ export class LakeBrowserModel implements IDisposable {
   /** Show a folder of an area; "" for its top. */
   open(area: Area, prefix = ''): Promise<void> {
     if (area !== this._area) {
-      this._info.clear();
-      this._asked.clear();
-      this._queue.clear();
+      this._objectInfo.clear();
     }
     this._area = area;
     this._prefix = normalizePrefix(prefix);
@@ -289,8 +293,7 @@ export class LakeBrowserModel implements IDisposable {
 
   /** What the server said of an object, if asked and it has not changed since. */
   info(entry: ILakeEntry): IObjectInfo | undefined {
-    const known = this._info.get(entry.key);
-    return known && known.etag === entry.etag ? known.info : undefined;
+    return this._objectInfo.get(entry);
   }
 
   /**
@@ -324,21 +327,7 @@ export class LakeBrowserModel implements IDisposable {
     if (rule === 'any' || rule === 'none' || !this.canRead) {
       return;
     }
-    for (const entry of entries) {
-      if (
-        entry.kind === 'object' &&
-        !this.info(entry) &&
-        this._asked.get(entry.key) !== entry.etag
-      ) {
-        this._queue.set(entry.key, entry.etag);
-      }
-    }
-    if (this._queue.size > 0 && !this._infoTimer) {
-      this._infoTimer = window.setTimeout(
-        () => this._askInfo(),
-        this._infoDelay
-      );
-    }
+    this._objectInfo.want(entries);
   }
 
   /** A URL that streams an object to the user's computer. */
@@ -390,87 +379,23 @@ export class LakeBrowserModel implements IDisposable {
    * Upload files from the user's computer into the folder shown, one file at a time, after
    * any upload already running. `ask` is asked what to do when a name exists already.
    */
-  upload(
-    files: readonly File[],
-    ask: LakeBrowserModel.AskClash
-  ): Promise<LakeBrowserModel.IUploadReport> {
+  upload(files: readonly File[], ask: AskClash): Promise<IUploadReport> {
     // Into the folder shown now, even if another is shown once earlier uploads are done.
     const { area, prefix } = this;
-    const run = () => this._uploadAll(files, area, prefix, ask);
+    const run = () =>
+      uploadFiles(files, area, prefix, ask, {
+        api: this._api,
+        uploader: this._uploader,
+        watch: upload => this._transfers.watch(upload),
+        done: () => {
+          if (area === this._area && prefix === this._prefix) {
+            void this._refreshSoon.invoke();
+          }
+        }
+      });
     const result = this._uploads.then(run, run);
     this._uploads = result.catch(() => undefined);
     return result;
-  }
-
-  private async _uploadAll(
-    files: readonly File[],
-    area: Area,
-    prefix: string,
-    ask: LakeBrowserModel.AskClash
-  ): Promise<LakeBrowserModel.IUploadReport> {
-    const report: LakeBrowserModel.IUploadReport = {
-      done: [],
-      skipped: [],
-      stopped: [],
-      failed: []
-    };
-    let always: ConflictPolicy | null = null;
-    for (const [i, file] of files.entries()) {
-      let upload: IBrowserUpload | null = null;
-      // A remembered "skip" still opens with 'ask', so that skipping makes no transfer.
-      let conflict: ConflictPolicy =
-        always && always !== 'skip' ? always : 'ask';
-      try {
-        while (!upload) {
-          try {
-            upload = await this._api.openUpload({
-              area,
-              prefix,
-              name: file.name,
-              size: file.size,
-              conflict
-            });
-          } catch (error) {
-            if (!isConflict(error) || conflict !== 'ask') {
-              throw error;
-            }
-            const answer: LakeBrowserModel.IClashAnswer =
-              always === 'skip'
-                ? { conflict: 'skip', always: true }
-                : await ask(file.name, files.length - i - 1);
-            if (answer.always) {
-              always = answer.conflict;
-            }
-            if (answer.conflict === 'skip') {
-              break;
-            }
-            conflict = answer.conflict;
-          }
-        }
-        if (!upload) {
-          report.skipped.push(file.name);
-          continue;
-        }
-        void this._transfers.watch(upload).catch(() => undefined);
-        const outcome = await this._uploader.send(upload, file);
-        if (outcome !== 'failed') {
-          report[outcome].push(file.name);
-        }
-        if (
-          outcome === 'done' &&
-          area === this._area &&
-          prefix === this._prefix
-        ) {
-          void this._refreshSoon.invoke();
-        }
-      } catch (error) {
-        report.failed.push({
-          name: file.name,
-          message: (error as Error).message
-        });
-      }
-    }
-    return report;
   }
 
   /** A transfer that wrote into the folder shown makes its new objects appear. */
@@ -576,47 +501,12 @@ export class LakeBrowserModel implements IDisposable {
     this._changed.emit();
   }
 
-  private async _askInfo(): Promise<void> {
-    this._infoTimer = 0;
-    const area = this._area;
-    const asked = Array.from(this._queue);
-    this._queue.clear();
-    for (const [key, etag] of asked) {
-      this._asked.set(key, etag);
-    }
-    // The server answers at most this many keys a request.
-    for (let i = 0; i < asked.length; i += INFO_BATCH) {
-      const batch = asked.slice(i, i + INFO_BATCH);
-      const etags = new Map(batch);
-      let infos: IObjectInfo[];
-      try {
-        infos = await this._api.objectsInfo(
-          area,
-          batch.map(([key]) => key)
-        );
-      } catch {
-        // Unknown stays unknown, and offers no Delete; a refresh asks again.
-        for (const [key] of batch) {
-          this._asked.delete(key);
-        }
-        continue;
-      }
-      if (this._disposed || area !== this._area) {
-        return;
-      }
-      for (const info of infos) {
-        this._info.set(info.key, { etag: etags.get(info.key) ?? null, info });
-      }
-      this._infoChanged.emit();
-    }
-  }
-
   private _api: LakeClient;
   private _transfers: LakeBrowserModel.ITransfers;
   private _pageSize: number | undefined;
   private _levelLimit: number;
   private _selection: ReadonlySet<string> = new Set();
-  private _infoDelay: number;
+  private _objectInfo: ObjectInfoCache;
   private _uploader: BrowserUploader;
   private _refreshSoon: Debouncer;
   private _areas: readonly IArea[];
@@ -630,12 +520,6 @@ export class LakeBrowserModel implements IDisposable {
   private _error: DataLakeAPIError | null = null;
   private _retryMore = false;
   private _generation = 0;
-  /** What the server said of each key, for the ETag it had when asked. */
-  private _info = new Map<string, { etag: string | null; info: IObjectInfo }>();
-  /** Keys asked about or being asked, with the ETag asked for. */
-  private _asked = new Map<string, string | null>();
-  private _queue = new Map<string, string | null>();
-  private _infoTimer = 0;
   private _uploads: Promise<unknown> = Promise.resolve();
   private _disposed = false;
   private _changed = new Signal<this, void>(this);
@@ -644,9 +528,6 @@ export class LakeBrowserModel implements IDisposable {
 
 /** A folder level up to this many entries is loaded whole (item 9 of issue 15). */
 export const LEVEL_LIMIT = 10000;
-
-/** The most keys `POST /datalake/objects/info` answers at once. */
-const INFO_BATCH = 200;
 
 export namespace LakeBrowserModel {
   /** The part of the transfers model the browser starts and follows transfers with. */
@@ -670,27 +551,5 @@ export namespace LakeBrowserModel {
     infoDelay?: number;
     /** Milliseconds to wait after an upload before listing again, to list once for many. */
     refreshDelay?: number;
-  }
-
-  /** What the user chose for a file whose name exists already. */
-  export interface IClashAnswer {
-    conflict: 'overwrite' | 'rename' | 'skip';
-    /** Do the same for the next files that clash. */
-    always: boolean;
-  }
-
-  /** Ask the user about a clash; `remaining` files come after this one. */
-  export type AskClash = (
-    name: string,
-    remaining: number
-  ) => Promise<IClashAnswer>;
-
-  /** The names of the files of an upload, by how each ended. */
-  export interface IUploadReport {
-    done: string[];
-    skipped: string[];
-    stopped: string[];
-    /** Failures no notification has told; the server recorded none of these. */
-    failed: { name: string; message: string }[];
   }
 }
