@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hashlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, TypeVar
@@ -258,11 +257,6 @@ def part_size_for(size: int, base: int) -> int:
     return part
 
 
-def multipart_etag(md5s: list[bytes]) -> str:
-    """The ETag S3 gives a multipart object: the MD5 of the parts' MD5s, then the count."""
-    return f"{hashlib.md5(b''.join(md5s)).hexdigest()}-{len(md5s)}"
-
-
 def invalid_config(message: str) -> Connection:
     return Connection(
         "invalid-config",
@@ -276,6 +270,5 @@ __all__ = [
     "Lake",
     "LakeError",
     "invalid_config",
-    "multipart_etag",
     "part_size_for",
 ]

@@ -23,6 +23,7 @@ from ..errors import LakeError, Refused
 from ..paths import human_bytes
 from . import areas
 from .client import Lake
+from .etags import if_match
 from .keys import check_key, clean_prefix
 from .objects import MAX_PAGE_SIZE, Objects
 
@@ -194,10 +195,8 @@ class LakeContents:
                 f"{human_bytes(self.settings.open_limit)} is saved from JupyterLab.",
             )
         # The check and the write are one step, PutObject's If-Match (If-None-Match: * for a
-        # new object), so that nothing written in between can be lost. The ETag goes bare:
-        # Ceph RGW 16.2 compares the header without unquoting it (a quoted ETag never
-        # matches there), and MinIO and AWS take it either way.
-        condition = {"IfMatch": etag} if etag else {"IfNoneMatch": "*"}
+        # new object), so that nothing written in between can be lost.
+        condition = {"IfMatch": if_match(etag, put=True)} if etag else {"IfNoneMatch": "*"}
         try:
             with areas.acting(area, "write"):
                 self.lake.translated(

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from . import etags
 from .client import Lake, part_size_for
 
 # Above this, CopyObject refuses; the metadata is then written by a multipart copy.
@@ -106,7 +107,7 @@ def copy(
     source's ETag) makes S3 refuse a source that changed meanwhile; ``opened`` hears the
     multipart upload's id (then None once it is closed) so that it can be journaled, and
     ``copied`` the bytes of each part, and may raise to stop: the upload is then aborted."""
-    condition = {"CopySourceIfMatch": if_match} if if_match else {}
+    condition = {"CopySourceIfMatch": etags.if_match(if_match)} if if_match else {}
     if size <= COPY_LIMIT:
         lake.translated(
             lake.client.copy_object,

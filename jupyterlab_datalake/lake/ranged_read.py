@@ -19,6 +19,7 @@ from collections import OrderedDict
 
 from ..errors import LakeError, Refused
 from .client import Lake
+from .etags import if_match
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -132,7 +133,7 @@ class ObjectReader(io.RawIOBase):
                 Bucket=self.bucket,
                 Key=self.key,
                 Range=f"bytes={start}-{end - 1}",
-                IfMatch=f'"{self.etag}"',
+                IfMatch=if_match(self.etag),
             )
         except LakeError as err:
             if err.not_found:

@@ -25,6 +25,7 @@ from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
 
 from ..errors import LakeError
 from ..lake.client import Lake
+from ..lake.etags import if_match
 from .records import Stop
 from .verify import Hasher
 
@@ -132,7 +133,7 @@ class Fetch:
                 Bucket=self.bucket,
                 Key=self.key,
                 Range=f"bytes={start}-{end}",
-                IfMatch=self.etag,
+                IfMatch=if_match(self.etag),
             )
         except LakeError as err:
             if err.changed:

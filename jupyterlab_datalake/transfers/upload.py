@@ -30,7 +30,8 @@ from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Executor, Future,
 
 from .. import safefs
 from ..lake import multipart
-from ..lake.client import multipart_etag, part_size_for
+from ..lake.client import part_size_for
+from ..lake.etags import multipart_etag
 from ..lake.keys import content_type
 from . import md5lanes
 from .host import TransferHost

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..errors import LakeError
 from ..lake.client import Lake, part_size_for
+from ..lake.etags import if_match
 from . import md5lanes
 
 MiB = 1024**2
@@ -112,7 +113,7 @@ def choose_check(lake: Lake, bucket: str, key: str, head: dict[str, Any], base: 
 def _told_part_size(lake: Lake, bucket: str, key: str, etag: str, count: int) -> int | None:
     try:
         first = lake.translated(
-            lake.client.head_object, Bucket=bucket, Key=key, PartNumber=1, IfMatch=etag
+            lake.client.head_object, Bucket=bucket, Key=key, PartNumber=1, IfMatch=if_match(etag)
         )
     except LakeError:
         return None  # no part numbers here; a lake gone is found by the download itself

@@ -15,7 +15,7 @@ import {
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReadonlyJSONObject } from '@lumino/coreutils';
 
-import { DataLakeAPIError, isConflict } from '../api/client';
+import { DataLakeAPIError, isConflict } from '../api/request';
 import { ConflictPolicy, IArea, ICopyRequest, ITransfer } from '../api/types';
 import { askThenStart } from '../dialogs/ask';
 import { areaOf } from './areaOf';

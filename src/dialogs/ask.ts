@@ -8,8 +8,8 @@ import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { isConflict } from '../api/client';
-import { LakeBrowserModel } from '../models/lake';
+import { isConflict } from '../api/request';
+import { AskClash } from '../models/uploadFiles';
 
 /** Ask before something that cannot be undone; Cancel is the safe default. */
 export async function confirmDestructive(
@@ -85,7 +85,7 @@ export async function askThenStart<T>(options: {
  * Ask what to do with a file of an upload whose name exists in the folder already; with more
  * files to come, offer to do the same for the others that clash.
  */
-export function askClash(trans: TranslationBundle): LakeBrowserModel.AskClash {
+export function askClash(trans: TranslationBundle): AskClash {
   return async (name, remaining) => {
     const overwrite = Dialog.warnButton({ label: trans.__('Overwrite') });
     const result = await showDialog({

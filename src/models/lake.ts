@@ -2,23 +2,24 @@ import { IDisposable } from '@lumino/disposable';
 import { Debouncer } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DataLakeAPI, DataLakeAPIError, isConflict } from '../api/client';
+import { DataLakeAPI } from '../api/client';
+import { DataLakeAPIError } from '../api/request';
 import {
   Area,
   ConflictPolicy,
   IArea,
-  IBrowserUpload,
   IDeleteResult,
-  ILakePage,
   IObjectInfo,
   ITransfer,
   ITransferPlan,
   ITransferRequest
 } from '../api/types';
 import { isReadable, startArea } from '../logic/areas';
-import { ILakeEntry, pageEntries } from '../logic/entries';
-import { normalizePrefix } from '../logic/keys';
+import { ILakeEntry } from '../logic/entries';
+import { FolderListing } from './folderListing';
+import { ObjectInfoCache } from './objectInfo';
 import { TransfersModel } from './transfers';
+import { AskClash, IUploadReport, uploadFiles } from './uploadFiles';
 import { BrowserUploader } from './uploads';
 
 /** Fetch keys of an area (folders, ending in "/", with all they hold) into a folder of home. */
@@ -55,11 +56,21 @@ export class LakeBrowserModel implements IDisposable {
   constructor(options: LakeBrowserModel.IOptions) {
     this._api = options.api;
     this._transfers = options.transfers;
-    this._pageSize = options.pageSize;
-    this._levelLimit = options.levelLimit ?? LEVEL_LIMIT;
-    this._infoDelay = options.infoDelay ?? 50;
+    this._objectInfo = new ObjectInfoCache({
+      api: options.api,
+      area: () => this.area,
+      delay: options.infoDelay ?? 50,
+      answered: () => this._infoChanged.emit()
+    });
     this._areas = options.areas ?? [];
-    this._area = options.area ?? startArea(this._areas, isReadable)?.id ?? '';
+    this._listing = new FolderListing({
+      api: options.api,
+      pageSize: options.pageSize,
+      levelLimit: options.levelLimit ?? LEVEL_LIMIT,
+      area: options.area ?? startArea(this._areas, isReadable)?.id ?? '',
+      canRead: () => this.canRead,
+      changed: () => this._changed.emit()
+    });
     this._uploader = new BrowserUploader(options.api);
     this._refreshSoon = new Debouncer(
       () => this.refresh(),
@@ -69,7 +80,7 @@ export class LakeBrowserModel implements IDisposable {
   }
 
   get area(): Area {
-    return this._area;
+    return this._listing.area;
   }
 
   /** The configured areas, in the order the server lists them. */
@@ -79,7 +90,7 @@ export class LakeBrowserModel implements IDisposable {
 
   /** What the status says of the area shown; null while it is not known. */
   get current(): IArea | null {
-    return this._areas.find(area => area.id === this._area) ?? null;
+    return this._areas.find(area => area.id === this.area) ?? null;
   }
 
   /** Whether the area shown may be browsed; true while nobody knows. */
@@ -98,14 +109,14 @@ export class LakeBrowserModel implements IDisposable {
     }
     const couldRead = this.canRead;
     this._areas = areas;
-    const started = this._generation > 0;
-    if (!areas.some(area => area.id === this._area)) {
+    const started = this._listing.started;
+    if (!areas.some(area => area.id === this.area)) {
       const next = startArea(areas, isReadable);
       if (next && started) {
         void this.open(next.id);
         return;
       }
-      this._area = next?.id ?? this._area;
+      this._listing.area = next?.id ?? this._listing.area;
     } else if (started && !couldRead && this.canRead) {
       void this.refresh();
       return;
@@ -115,22 +126,22 @@ export class LakeBrowserModel implements IDisposable {
 
   /** The folder shown, inside the area, without slashes at the ends; "" for its top. */
   get prefix(): string {
-    return this._prefix;
+    return this._listing.prefix;
   }
 
   /** The full key of the folder shown, ending in "/" (or ""), once listed; else null. */
   get keyPrefix(): string | null {
-    return this._keyPrefix;
+    return this._listing.keyPrefix;
   }
 
   /** The rows loaded so far, in the order the server listed them. */
   get entries(): readonly ILakeEntry[] {
-    return this._entries;
+    return this._listing.entries;
   }
 
   /** Set while the folder has more rows than loaded. */
   get nextCursor(): string | null {
-    return this._cursor;
+    return this._listing.nextCursor;
   }
 
   /**
@@ -138,12 +149,12 @@ export class LakeBrowserModel implements IDisposable {
    * the whole folder; false while pages are still coming in, or beyond `levelLimit` entries.
    */
   get isComplete(): boolean {
-    return this._loaded && this._cursor === null;
+    return this._listing.isComplete;
   }
 
   /** How many entries of a level are loaded on their own, page after page. */
   get levelLimit(): number {
-    return this._levelLimit;
+    return this._listing.levelLimit;
   }
 
   /** The keys of the rows selected, in the folder shown. */
@@ -166,7 +177,7 @@ export class LakeBrowserModel implements IDisposable {
 
   /** The loaded rows of these keys, in the order asked; unknown keys are left out. */
   entriesOf(keys: Iterable<string>): ILakeEntry[] {
-    const byKey = new Map(this._entries.map(entry => [entry.key, entry]));
+    const byKey = new Map(this.entries.map(entry => [entry.key, entry]));
     return [...keys]
       .map(key => byKey.get(key))
       .filter((entry): entry is ILakeEntry => entry !== undefined);
@@ -174,17 +185,17 @@ export class LakeBrowserModel implements IDisposable {
 
   /** True while a page of the folder shown is in flight. */
   get isLoading(): boolean {
-    return this._loading;
+    return this._listing.isLoading;
   }
 
   /** Whether the rows are the folder's (once its first page arrived). */
   get hasLoaded(): boolean {
-    return this._loaded;
+    return this._listing.hasLoaded;
   }
 
   /** Why the last listing failed; cleared by the next one. */
   get error(): DataLakeAPIError | null {
-    return this._error;
+    return this._listing.error;
   }
 
   /** The folder, the rows, or the loading state changed. */
@@ -206,32 +217,26 @@ export class LakeBrowserModel implements IDisposable {
       return;
     }
     this._disposed = true;
-    window.clearTimeout(this._infoTimer);
+    this._objectInfo.dispose();
+    this._listing.dispose();
     this._refreshSoon.dispose();
     Signal.clearData(this);
   }
 
   /** Show a folder of an area; "" for its top. */
   open(area: Area, prefix = ''): Promise<void> {
-    if (area !== this._area) {
-      this._info.clear();
-      this._asked.clear();
-      this._queue.clear();
+    if (area !== this.area) {
+      this._objectInfo.clear();
     }
-    this._area = area;
-    this._prefix = normalizePrefix(prefix);
-    this._entries = [];
-    this._cursor = null;
-    this._loaded = false;
     this._selection = new Set();
-    return this._list(0);
+    return this._listing.open(area, prefix);
   }
 
   /** Show the folder that holds the one shown. */
   up(): Promise<void> {
-    const parts = this._prefix.split('/');
-    return this._prefix
-      ? this.open(this._area, parts.slice(0, -1).join('/'))
+    const parts = this.prefix.split('/');
+    return this.prefix
+      ? this.open(this.area, parts.slice(0, -1).join('/'))
       : Promise.resolve();
   }
 
@@ -240,56 +245,25 @@ export class LakeBrowserModel implements IDisposable {
    * are in: a refresh after an upload should not lose the user's place.
    */
   refresh(): Promise<void> {
-    return this._list(this._entries.length);
+    return this._listing.refresh();
   }
 
   /**
    * Load the next page, if there is one and nothing is loading; true if it was loaded and
    * the folder shown is still the same.
    */
-  async loadMore(): Promise<boolean> {
-    const cursor = this._cursor;
-    if (!cursor || this._loading) {
-      return false;
-    }
-    const generation = this._generation;
-    this._setLoading(true);
-    try {
-      const page = await this._api.listObjects(
-        this._area,
-        this._prefix,
-        cursor,
-        this._pageSize
-      );
-      if (generation === this._generation) {
-        this._entries = [...this._entries, ...pageEntries(page)];
-        this._cursor = page.next_cursor;
-        this._setLoading(false);
-        return true;
-      }
-    } catch (error) {
-      if (generation === this._generation) {
-        this._failed(error, 'more');
-      }
-    }
-    return false;
+  loadMore(): Promise<boolean> {
+    return this._listing.loadMore();
   }
 
   /** Do again what failed: the next page, or the listing. */
-  async retry(): Promise<void> {
-    if (this._retryMore) {
-      if (await this.loadMore()) {
-        await this._loadLevel();
-      }
-    } else {
-      await this.refresh();
-    }
+  retry(): Promise<void> {
+    return this._listing.retry();
   }
 
   /** What the server said of an object, if asked and it has not changed since. */
   info(entry: ILakeEntry): IObjectInfo | undefined {
-    const known = this._info.get(entry.key);
-    return known && known.etag === entry.etag ? known.info : undefined;
+    return this._objectInfo.get(entry);
   }
 
   /**
@@ -323,37 +297,20 @@ export class LakeBrowserModel implements IDisposable {
     if (rule === 'any' || rule === 'none' || !this.canRead) {
       return;
     }
-    for (const entry of entries) {
-      if (
-        entry.kind === 'object' &&
-        !this.info(entry) &&
-        this._asked.get(entry.key) !== entry.etag
-      ) {
-        this._queue.set(entry.key, entry.etag);
-      }
-    }
-    if (this._queue.size > 0 && !this._infoTimer) {
-      this._infoTimer = window.setTimeout(
-        () => this._askInfo(),
-        this._infoDelay
-      );
-    }
+    this._objectInfo.want(entries);
   }
 
   /** A URL that streams an object to the user's computer. */
-  downloadUrl(key: string, area: Area = this._area): string {
+  downloadUrl(key: string, area: Area = this.area): string {
     return this._api.downloadUrl(area, key);
   }
 
   /** Delete objects, and folders (keys ending in "/") with all they hold; then list again. */
-  async delete(
-    keys: string[],
-    area: Area = this._area
-  ): Promise<IDeleteResult> {
+  async delete(keys: string[], area: Area = this.area): Promise<IDeleteResult> {
     try {
       return await this._api.deleteObjects(area, keys);
     } finally {
-      if (area === this._area) {
+      if (area === this.area) {
         void this.refresh();
       }
     }
@@ -363,7 +320,7 @@ export class LakeBrowserModel implements IDisposable {
   planDownload(
     keys: string[],
     destination: string,
-    area: Area = this._area
+    area: Area = this.area
   ): Promise<ITransferPlan> {
     return this._transfers.plan(
       downloadRequest(area, keys, destination, 'ask')
@@ -378,7 +335,7 @@ export class LakeBrowserModel implements IDisposable {
     keys: string[],
     destination: string,
     conflict: ConflictPolicy,
-    area: Area = this._area
+    area: Area = this.area
   ): Promise<ITransfer> {
     return this._transfers.startTransfer(
       downloadRequest(area, keys, destination, conflict)
@@ -389,87 +346,23 @@ export class LakeBrowserModel implements IDisposable {
    * Upload files from the user's computer into the folder shown, one file at a time, after
    * any upload already running. `ask` is asked what to do when a name exists already.
    */
-  upload(
-    files: readonly File[],
-    ask: LakeBrowserModel.AskClash
-  ): Promise<LakeBrowserModel.IUploadReport> {
+  upload(files: readonly File[], ask: AskClash): Promise<IUploadReport> {
     // Into the folder shown now, even if another is shown once earlier uploads are done.
     const { area, prefix } = this;
-    const run = () => this._uploadAll(files, area, prefix, ask);
+    const run = () =>
+      uploadFiles(files, area, prefix, ask, {
+        api: this._api,
+        uploader: this._uploader,
+        watch: upload => this._transfers.watch(upload),
+        done: () => {
+          if (area === this.area && prefix === this.prefix) {
+            void this._refreshSoon.invoke();
+          }
+        }
+      });
     const result = this._uploads.then(run, run);
     this._uploads = result.catch(() => undefined);
     return result;
-  }
-
-  private async _uploadAll(
-    files: readonly File[],
-    area: Area,
-    prefix: string,
-    ask: LakeBrowserModel.AskClash
-  ): Promise<LakeBrowserModel.IUploadReport> {
-    const report: LakeBrowserModel.IUploadReport = {
-      done: [],
-      skipped: [],
-      stopped: [],
-      failed: []
-    };
-    let always: ConflictPolicy | null = null;
-    for (const [i, file] of files.entries()) {
-      let upload: IBrowserUpload | null = null;
-      // A remembered "skip" still opens with 'ask', so that skipping makes no transfer.
-      let conflict: ConflictPolicy =
-        always && always !== 'skip' ? always : 'ask';
-      try {
-        while (!upload) {
-          try {
-            upload = await this._api.openUpload({
-              area,
-              prefix,
-              name: file.name,
-              size: file.size,
-              conflict
-            });
-          } catch (error) {
-            if (!isConflict(error) || conflict !== 'ask') {
-              throw error;
-            }
-            const answer: LakeBrowserModel.IClashAnswer =
-              always === 'skip'
-                ? { conflict: 'skip', always: true }
-                : await ask(file.name, files.length - i - 1);
-            if (answer.always) {
-              always = answer.conflict;
-            }
-            if (answer.conflict === 'skip') {
-              break;
-            }
-            conflict = answer.conflict;
-          }
-        }
-        if (!upload) {
-          report.skipped.push(file.name);
-          continue;
-        }
-        void this._transfers.watch(upload).catch(() => undefined);
-        const outcome = await this._uploader.send(upload, file);
-        if (outcome !== 'failed') {
-          report[outcome].push(file.name);
-        }
-        if (
-          outcome === 'done' &&
-          area === this._area &&
-          prefix === this._prefix
-        ) {
-          void this._refreshSoon.invoke();
-        }
-      } catch (error) {
-        report.failed.push({
-          name: file.name,
-          message: (error as Error).message
-        });
-      }
-    }
-    return report;
   }
 
   /** A transfer that wrote into the folder shown makes its new objects appear. */
@@ -477,164 +370,22 @@ export class LakeBrowserModel implements IDisposable {
     if (
       transfer.direction === 'upload' &&
       transfer.state === 'done' &&
-      transfer.area === this._area &&
-      this._keyPrefix !== null &&
-      transfer.destination.startsWith(this._keyPrefix)
+      transfer.area === this.area &&
+      this.keyPrefix !== null &&
+      transfer.destination.startsWith(this.keyPrefix)
     ) {
       void this._refreshSoon.invoke();
     }
   }
 
-  /**
-   * List the folder shown from its first page until at least `atLeast` rows are in. Only the
-   * newest listing is applied: opening another folder while a page of this one is in flight
-   * must not show this one's rows there.
-   */
-  private async _list(atLeast: number): Promise<void> {
-    const generation = ++this._generation;
-    const area = this._area;
-    const prefix = this._prefix;
-    if (!area || !this.canRead) {
-      // Nothing to list, or S3 refuses it: the view says why, and asks nobody.
-      this._entries = [];
-      this._cursor = null;
-      this._loaded = false;
-      this._loading = false;
-      this._error = null;
-      this._changed.emit();
-      return;
-    }
-    this._setLoading(true);
-    try {
-      const entries: ILakeEntry[] = [];
-      let cursor: string | null = null;
-      let keyPrefix: string;
-      do {
-        const page: ILakePage = await this._api.listObjects(
-          area,
-          prefix,
-          cursor,
-          this._pageSize
-        );
-        if (generation !== this._generation) {
-          return;
-        }
-        entries.push(...pageEntries(page));
-        cursor = page.next_cursor;
-        keyPrefix = page.key_prefix;
-      } while (cursor && entries.length < atLeast);
-      this._entries = entries;
-      this._cursor = cursor;
-      this._keyPrefix = keyPrefix;
-      this._loaded = true;
-      this._setLoading(false);
-    } catch (error) {
-      if (generation === this._generation) {
-        this._failed(error, 'list');
-      }
-      return;
-    }
-    await this._loadLevel();
-  }
-
-  /**
-   * Load the rest of the folder level, page after page, up to `levelLimit` entries: sorting
-   * by size or filtering by name must cover the whole folder, not the first page. The first
-   * page is shown at once; the others come in behind it. Beyond the limit the user loads
-   * more by hand, and the view says that only the loaded entries are sorted and filtered.
-   */
-  private async _loadLevel(): Promise<void> {
-    const generation = this._generation;
-    while (
-      this._cursor &&
-      this._entries.length < this._levelLimit &&
-      generation === this._generation &&
-      !this._disposed
-    ) {
-      if (!(await this.loadMore())) {
-        return;
-      }
-    }
-  }
-
-  private _setLoading(loading: boolean): void {
-    this._loading = loading;
-    if (loading) {
-      this._error = null;
-    }
-    this._changed.emit();
-  }
-
-  private _failed(error: unknown, during: 'list' | 'more'): void {
-    this._error =
-      error instanceof DataLakeAPIError
-        ? error
-        : new DataLakeAPIError(String(error), 0);
-    this._retryMore = during === 'more';
-    this._loading = false;
-    this._changed.emit();
-  }
-
-  private async _askInfo(): Promise<void> {
-    this._infoTimer = 0;
-    const area = this._area;
-    const asked = Array.from(this._queue);
-    this._queue.clear();
-    for (const [key, etag] of asked) {
-      this._asked.set(key, etag);
-    }
-    // The server answers at most this many keys a request.
-    for (let i = 0; i < asked.length; i += INFO_BATCH) {
-      const batch = asked.slice(i, i + INFO_BATCH);
-      const etags = new Map(batch);
-      let infos: IObjectInfo[];
-      try {
-        infos = await this._api.objectsInfo(
-          area,
-          batch.map(([key]) => key)
-        );
-      } catch {
-        // Unknown stays unknown, and offers no Delete; a refresh asks again.
-        for (const [key] of batch) {
-          this._asked.delete(key);
-        }
-        continue;
-      }
-      if (this._disposed || area !== this._area) {
-        return;
-      }
-      for (const info of infos) {
-        this._info.set(info.key, { etag: etags.get(info.key) ?? null, info });
-      }
-      this._infoChanged.emit();
-    }
-  }
-
   private _api: LakeClient;
   private _transfers: LakeBrowserModel.ITransfers;
-  private _pageSize: number | undefined;
-  private _levelLimit: number;
   private _selection: ReadonlySet<string> = new Set();
-  private _infoDelay: number;
+  private _objectInfo: ObjectInfoCache;
+  private _listing: FolderListing;
   private _uploader: BrowserUploader;
   private _refreshSoon: Debouncer;
   private _areas: readonly IArea[];
-  private _area: Area;
-  private _prefix = '';
-  private _keyPrefix: string | null = null;
-  private _entries: ILakeEntry[] = [];
-  private _cursor: string | null = null;
-  private _loading = false;
-  private _loaded = false;
-  private _error: DataLakeAPIError | null = null;
-  private _retryMore = false;
-  private _generation = 0;
-  /** What the server said of each key, for the ETag it had when asked. */
-  private _info = new Map<string, { etag: string | null; info: IObjectInfo }>();
-  /** Keys asked about or being asked, with the ETag asked for. */
-  private _asked = new Map<string, string | null>();
-  private _queue = new Map<string, string | null>();
-  private _infoTimer = 0;
   private _uploads: Promise<unknown> = Promise.resolve();
   private _disposed = false;
   private _changed = new Signal<this, void>(this);
@@ -643,9 +394,6 @@ export class LakeBrowserModel implements IDisposable {
 
 /** A folder level up to this many entries is loaded whole (item 9 of issue 15). */
 export const LEVEL_LIMIT = 10000;
-
-/** The most keys `POST /datalake/objects/info` answers at once. */
-const INFO_BATCH = 200;
 
 export namespace LakeBrowserModel {
   /** The part of the transfers model the browser starts and follows transfers with. */
@@ -669,27 +417,5 @@ export namespace LakeBrowserModel {
     infoDelay?: number;
     /** Milliseconds to wait after an upload before listing again, to list once for many. */
     refreshDelay?: number;
-  }
-
-  /** What the user chose for a file whose name exists already. */
-  export interface IClashAnswer {
-    conflict: 'overwrite' | 'rename' | 'skip';
-    /** Do the same for the next files that clash. */
-    always: boolean;
-  }
-
-  /** Ask the user about a clash; `remaining` files come after this one. */
-  export type AskClash = (
-    name: string,
-    remaining: number
-  ) => Promise<IClashAnswer>;
-
-  /** The names of the files of an upload, by how each ended. */
-  export interface IUploadReport {
-    done: string[];
-    skipped: string[];
-    stopped: string[];
-    /** Failures no notification has told; the server recorded none of these. */
-    failed: { name: string; message: string }[];
   }
 }

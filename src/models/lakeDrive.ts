@@ -16,7 +16,8 @@
 import { Contents, ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DataLakeAPI, DataLakeAPIError } from '../api/client';
+import { DataLakeAPI } from '../api/client';
+import { DataLakeAPIError } from '../api/request';
 import { ILakeContentsModel } from '../api/types';
 import { DRIVE_NAME, splitDrivePath } from '../logic/drivePaths';
 

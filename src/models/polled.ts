@@ -2,7 +2,8 @@ import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DataLakeAPI, DataLakeAPIError } from '../api/client';
+import { DataLakeAPI } from '../api/client';
+import { DataLakeAPIError } from '../api/request';
 
 /**
  * A value fetched from the server and kept fresh by a poll, in the manner of

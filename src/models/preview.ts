@@ -1,7 +1,8 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DataLakeAPI, DataLakeAPIError } from '../api/client';
+import { DataLakeAPI } from '../api/client';
+import { DataLakeAPIError } from '../api/request';
 import { Area, IPreview } from '../api/types';
 import { ILakeEntry } from '../logic/entries';
 import { LakeBrowserModel } from './lake';

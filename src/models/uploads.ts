@@ -4,7 +4,8 @@
  * the object. What the sender can tell of the outcome is all it reports; the server's record of
  * the transfer tells the rest.
  */
-import { DataLakeAPI, DataLakeAPIError, isConflict } from '../api/client';
+import { DataLakeAPI } from '../api/client';
+import { DataLakeAPIError, isConflict } from '../api/request';
 import { IBrowserUpload } from '../api/types';
 
 /**

@@ -1,6 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import { DataLakeAPI, DataLakeAPIError } from '../../api/client';
+import { DataLakeAPI } from '../../api/client';
+import { DataLakeAPIError } from '../../api/request';
 import { IStatus } from '../../api/types';
 import { FOUR_AREAS, statusWith } from '../fixtures/areas';
 

@@ -1,6 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import { DataLakeAPI, DataLakeAPIError } from '../../api/client';
+import { DataLakeAPI } from '../../api/client';
+import { DataLakeAPIError } from '../../api/request';
 import { transfer } from '../fixtures/transfers';
 
 /** A server that records each request (method, path, JSON body) and answers `reply`. */

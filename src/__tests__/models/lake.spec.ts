@@ -1,6 +1,6 @@
 import { Signal } from '@lumino/signaling';
 
-import { DataLakeAPIError } from '../../api/client';
+import { DataLakeAPIError } from '../../api/request';
 import { ITransfer } from '../../api/types';
 import {
   filterEntries,

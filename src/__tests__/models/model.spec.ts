@@ -1,4 +1,5 @@
-import { DataLakeAPI, DataLakeAPIError } from '../../api/client';
+import { DataLakeAPI } from '../../api/client';
+import { DataLakeAPIError } from '../../api/request';
 import { Signal } from '@lumino/signaling';
 
 import { StatusModel } from '../../models/status';

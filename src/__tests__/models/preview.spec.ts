@@ -1,4 +1,4 @@
-import { DataLakeAPIError } from '../../api/client';
+import { DataLakeAPIError } from '../../api/request';
 import { Area, IPreview } from '../../api/types';
 import { LakeBrowserModel } from '../../models/lake';
 import { PreviewModel } from '../../models/preview';

@@ -9,7 +9,8 @@ import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
-import { DataLakeAPI, DataLakeAPIError } from '../../api/client';
+import { DataLakeAPI } from '../../api/client';
+import { DataLakeAPIError } from '../../api/request';
 import { AtRiskModel } from '../../models/atrisk';
 import { LakeBrowserModel } from '../../models/lake';
 import { StatusModel } from '../../models/status';

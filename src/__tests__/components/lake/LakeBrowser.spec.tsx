@@ -4,7 +4,7 @@ import { MessageLoop } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
-import { DataLakeAPIError } from '../../../api/client';
+import { DataLakeAPIError } from '../../../api/request';
 import { LakeBrowser } from '../../../components/lake/LakeBrowser';
 import { ROW_HEIGHT } from '../../../components/lake/LakeRow';
 import { LakeBrowserModel } from '../../../models/lake';
