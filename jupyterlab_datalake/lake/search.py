@@ -46,6 +46,36 @@ def _uncursor(cursor: str, key_prefix: str) -> tuple[str, int]:
     return after, max(0, searched)
 
 
+def _matches(o: dict[str, Any], key_prefix: str, previous: str, needle: str) -> list[dict]:
+    """What the object ``o`` adds to the matches: each folder on its way whose name matches,
+    at the first key below that folder (keys come sorted, so a folder's keys are contiguous,
+    and ``previous``, the key before, is below it unless this is the first: a folder without
+    a marker object is found too, once), and the object itself unless it is a marker."""
+    key = o["Key"]
+    parts = key[len(key_prefix) :].split("/")
+    found = []
+    for depth in range(1, len(parts)):
+        folder = key_prefix + "/".join(parts[:depth]) + "/"
+        if not previous.startswith(folder) and needle in parts[depth - 1].casefold():
+            found.append(_match(folder, parts[depth - 1], key_prefix, o if folder == key else None))
+    if not key.endswith("/") and needle in parts[-1].casefold():
+        found.append(_match(key, parts[-1], key_prefix, o))
+    return found
+
+
+def _match(key: str, name: str, key_prefix: str, o: dict[str, Any] | None) -> dict[str, Any]:
+    """A match; a folder known only from the keys below it has no size or time of its own."""
+    return {
+        "key": key,
+        "name": name,
+        "path": key[len(key_prefix) :],
+        "folder": key.endswith("/"),
+        "size": o["Size"] if o else 0,
+        "last_modified": o["LastModified"].timestamp() if o else 0,
+        "etag": o.get("ETag", "").strip('"') if o else "",
+    }
+
+
 class Search:
     def __init__(self, settings: Settings, lake: Lake):
         self.settings = settings
@@ -85,24 +115,11 @@ class Search:
                 page = self.lake.translated(self.lake.client.list_objects_v2, **request)
                 contents = page.get("Contents", [])
                 for o in contents:
-                    after = o["Key"]
+                    previous, after = after, o["Key"]
                     looked += 1
                     searched += 1
-                    if o["Key"] == key_prefix:
-                        continue  # the folder's own marker
-                    name = o["Key"].rstrip("/").rsplit("/", 1)[-1]
-                    if needle in name.casefold():
-                        matches.append(
-                            {
-                                "key": o["Key"],
-                                "name": name,
-                                "path": o["Key"][len(key_prefix) :],
-                                "folder": o["Key"].endswith("/"),
-                                "size": o["Size"],
-                                "last_modified": o["LastModified"].timestamp(),
-                                "etag": o.get("ETag", "").strip('"'),
-                            }
-                        )
+                    if o["Key"] != key_prefix:  # the folder's own marker is not in it
+                        matches.extend(_matches(o, key_prefix, previous, needle))
                 if not page.get("IsTruncated") or not contents:
                     done = True
                     break

@@ -54,6 +54,24 @@ async def test_finds_names_below_in_steps(jp_fetch, folder, s3_client, monkeypat
     assert len(matches) == 10
 
 
+async def test_folders_without_a_marker_are_found_once(jp_fetch, folder, s3_client, monkeypatch):
+    # Folders that exist only as the keys below them, as S3 tools make them; one object a step,
+    # so that the keys of a/2024/ come in two steps and the cursor alone says it was reported.
+    base = f"shared/{folder}/"
+    keys = ["a/2024-notes.txt", "a/2024/x.csv", "a/2024/y.csv", "b/2024-old/z.csv", "c/w.txt"]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda k: put(s3_client, base + k), keys))
+    monkeypatch.setattr(search_module, "STEP", 1)
+    matches, steps = await search_all(jp_fetch, folder, "2024")
+    assert [(m["path"], m["folder"]) for m in matches] == [
+        ("a/2024-notes.txt", False),
+        ("a/2024/", True),
+        ("b/2024-old/", True),
+    ]
+    assert len(steps) == 5
+    assert matches[1]["key"] == f"{base}a/2024/" and matches[1]["name"] == "2024"
+
+
 async def test_stops_at_the_bound_and_says_so(jp_fetch, folder, s3_client, monkeypatch):
     base = f"shared/{folder}/"
     with ThreadPoolExecutor(8) as pool:

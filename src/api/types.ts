@@ -524,7 +524,7 @@ export interface ISearchMatch {
   name: string;
   /** The key inside the folder searched. */
   path: string;
-  /** A folder's marker object ("name/"). */
+  /** A folder ("name/"): its marker object, or one known from the keys below it (size 0). */
   folder: boolean;
   size: number;
   last_modified: number;
