@@ -368,4 +368,42 @@ test.describe('On JupyterHub, alice and bob', () => {
     expect((await asked.json()).message).toBe(refusal);
     await context.close();
   });
+
+  test('bob opens a dataset in JupyterLab read-only, and a save leaves it as it was', async ({
+    browser
+  }) => {
+    const key = `datasets/${run}/cities.csv`;
+    const text = 'city,people\nLyon,522000\n';
+    // The platform's datasets, which the users' policy lets them read, never write.
+    admin(
+      's3.put_object(Bucket=sys.argv[1], Key=sys.argv[2], Body=sys.argv[3].encode())',
+      hub.bucket,
+      key,
+      text
+    );
+    const { context, page } = await logIn(browser, hub, 'bob');
+    const lake = (await openLake(page)).locator('.jp-DataLake-lakeBrowser');
+    await lake.getByRole('tab', { name: 'Datasets' }).click();
+    await lakeRow(lake, `datasets/${run}/`).dblclick();
+    await lakeRow(lake, key).focus();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('.jp-MainAreaWidget .jp-CSVViewer')).toBeVisible({
+      timeout: 30 * 1000
+    });
+    // Saving it is refused by JupyterLab itself, since the drive says it is not writable.
+    await page.locator('.jp-MainAreaWidget .jp-CSVViewer').click();
+    await page.keyboard.press('Control+s');
+    await expect(
+      page.locator('.Toastify__toast', { hasText: 'is read-only' })
+    ).toBeVisible({ timeout: 15 * 1000 });
+    expect(
+      admin(
+        'sys.stdout.write(s3.get_object(Bucket=sys.argv[1], Key=sys.argv[2])["Body"].read().decode())',
+        hub.bucket,
+        key
+      )
+    ).toBe(text);
+    await context.close();
+    deletePrefix(hub.bucket, `datasets/${run}/`);
+  });
 });
